@@ -1,0 +1,49 @@
+# socle — `make run` runs the pipeline on the sample, `make test` runs the tests.
+# Both set everything up first on a fresh machine.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export SPARK_LOCAL_IP := 127.0.0.1
+
+.PHONY: run test install system-deps dbt-parse bench dashboard dagster clean
+
+run: install
+	$(PY) -m socle run
+
+test: install system-deps
+	$(PY) -m pytest
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode -r requirements.txt
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+# dagster-dbt needs the manifest before the definitions import.
+dbt-parse: $(STAMP)
+	cd dbt_project && ../$(VENV)/bin/dbt parse --quiet --profiles-dir . > /dev/null
+
+# Debian's chromium for the browser test (never a downloaded browser).
+system-deps:
+	@command -v chromium > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
+
+dashboard: install
+	$(PY) -m socle dashboard
+
+dagster: install
+	$(PY) -m socle dagster
+
+bench: install
+	$(PY) -m socle bench
+
+clean:
+	rm -rf var

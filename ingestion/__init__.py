@@ -1,0 +1,1 @@
+"""Ingestion: read, validate, pseudonymise and record every landed extract."""

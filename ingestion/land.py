@@ -1,0 +1,163 @@
+"""Land the landing folder: every new or re-sent file read, checked, pseudonymised, recorded.
+
+    python -m ingestion.land          # uses SOCLE_LANDING_DIR and SOCLE_HOME
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import polars as pl
+
+from ingestion import bassins, lake, ledger, parsing, readers, validation
+from ingestion.errors import FileRejected
+from ingestion.paths import LandedFile, recognise, scan
+from ingestion.pseudonymise import Pseudonymiser, load_key
+from ingestion.readers import LINE
+from ingestion.schemas import IDENTIFIERS, KINDS
+from socle.settings import Settings, get_settings
+
+log = logging.getLogger("socle.ingestion")
+
+
+@dataclass
+class Outcome:
+    chemin: str
+    statut: str  # acceptee, rejetee, deja_vue
+    message: str = ""
+    lignes_lues: int = 0
+    lignes_chargees: int = 0
+    lignes_quarantaine: int = 0
+
+
+def delivery_id(relative: str, checksum: str) -> str:
+    return hashlib.sha256(f"{relative.lower()}\0{checksum}".encode()).hexdigest()[:24]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _max_date(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1]) + timedelta(days=366)
+
+
+def _render_quarantine(failures: pl.DataFrame, kind_name: str, pseudo: Pseudonymiser) -> pl.DataFrame:
+    """Values of identifiers become pseudonyms; values outside a list become their length."""
+    if failures.is_empty():
+        return failures
+    kind = KINDS.get(kind_name)
+    coded = {c.name for c in kind.columns if c.type in ("code", "freins")} if kind else set()
+    first = pl.col("colonne").str.split(",").list.first()
+    value = pl.col("valeur")
+    ident = failures.with_columns(_ident=first.is_in(IDENTIFIERS), _coded=first.is_in(coded))
+    hashed = pseudo.series(ident.select(pl.when(pl.col("_ident")).then(value.str.strip_chars().str.to_uppercase()))
+                           .to_series())
+    return ident.with_columns(
+        valeur=pl.when(pl.col("_ident")).then(hashed)
+        .when(pl.col("_coded") & value.is_not_null())
+        .then(pl.format("<{} caractères>", value.str.len_chars()))
+        .otherwise(value)).drop("_ident", "_coded")
+
+
+def _process_rows(raw: readers.RawTable, landed: LandedFile, name: str):
+    """Return (loaded typed rows, failures, ignored columns)."""
+    kind = KINDS[landed.schema_kind]
+    header = [c for c in raw.frame.columns if c != LINE]
+    missing = [c.name for c in kind.columns if c.presence in ("required", "needed") and c.name not in header]
+    if missing:
+        raise FileRejected(f"{name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}")
+    ignored = [c for c in header if c not in kind.names]
+    typed, failures = parsing.parse(raw.frame, kind)
+    clean = typed.filter(~pl.col(LINE).is_in(failures[LINE].implode()))
+    failures = pl.concat([failures, validation.check_values(clean, kind, _max_date(landed.mois))])
+    passed = typed.filter(~pl.col(LINE).is_in(failures[LINE].implode()))
+    dups = validation.duplicated_keys(passed, kind)
+    loaded = passed.filter(~pl.col(LINE).is_in(dups[LINE].implode()))
+    ragged = pl.DataFrame({LINE: [ln for ln, _ in raw.bad_lines],
+                           "colonne": [None] * len(raw.bad_lines),
+                           "valeur": [f"{n} champs au lieu de {raw.header_width}" for _, n in raw.bad_lines],
+                           "regle": ["nombre_de_champs"] * len(raw.bad_lines)},
+                          schema=validation.FAILURE_SCHEMA)
+    return loaded, pl.concat([ragged, failures, dups]), ignored
+
+
+def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Outcome:
+    relative = path.relative_to(settings.landing_dir).as_posix()
+    stat = path.stat()
+    checksum = _sha256(path)
+    did = delivery_id(relative, checksum)
+    if ledger.seen(con, did):
+        return Outcome(relative, "deja_vue")
+    row = {"id_livraison": did, "chemin": relative, "sha256": checksum, "taille_octets": stat.st_size,
+           "date_modification": datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None),
+           "recu_le": datetime.now(timezone.utc).replace(tzinfo=None)}
+    try:
+        landed = recognise(settings.landing_dir, path)
+        row.update(type_fichier=landed.type_fichier, producteur=landed.producteur, mois=landed.mois,
+                   extension=landed.extension)
+        raw = readers.read(path, relative, landed.extension)
+        row.update(encodage=raw.encoding, delimiteur=raw.delimiter)
+        if landed.type_fichier == "bassins":
+            loaded, failures, ignored, _ = bassins.normalise(raw, relative)
+            out = loaded.select(pl.lit(did).alias("id_livraison"), pl.lit(landed.mois.year).alias("annee"),
+                                LINE, "code_commune", "code_bassin", "libelle_bassin")
+        else:
+            loaded, failures, ignored = _process_rows(raw, landed, relative)
+            out = loaded.with_columns(
+                *[pseudo.series(loaded[c]).alias(c) for c in IDENTIFIERS if c in loaded.columns],
+                id_livraison=pl.lit(did), producteur=pl.lit(landed.producteur), mois=pl.lit(landed.mois),
+            ).rename({c: n for c, n in lake.RENAMED.items() if c in loaded.columns})
+        schema = lake.lake_schema(landed.type_fichier)
+        out = out.select([pl.col(c).cast(t) for c, t in schema.items()])
+        lake.write(out, lake.partition_path(settings.lake, landed, did))
+    except FileRejected as exc:
+        row.update(statut="rejetee", motif_rejet=str(exc))
+        ledger.record(con, row, None)
+        log.warning("fichier rejeté : %s", exc)
+        return Outcome(relative, "rejetee", str(exc))
+    quarantine = _render_quarantine(failures, landed.schema_kind, pseudo).with_columns(
+        id_livraison=pl.lit(did))
+    n_quarantined = quarantine[LINE].n_unique()
+    row.update(statut="acceptee", lignes_lues=out.height + n_quarantined, lignes_chargees=out.height,
+               lignes_quarantaine=n_quarantined, colonnes_ignorees=",".join(ignored) or None)
+    ledger.record(con, row, quarantine)
+    log.info("fichier accepté : %s (%s, %s) : %d lignes chargées, %d en quarantaine%s", relative,
+             raw.encoding or landed.extension, repr(raw.delimiter) if raw.delimiter else "-", out.height,
+             n_quarantined, f", colonnes ignorées : {', '.join(ignored)}" if ignored else "")
+    return Outcome(relative, "acceptee", "", out.height + n_quarantined, out.height, n_quarantined)
+
+
+def land_all(settings: Settings | None = None, con=None) -> list[Outcome]:
+    """Land every file not yet seen; return one outcome per file of the landing folder."""
+    settings = settings or get_settings()
+    pseudo = Pseudonymiser(load_key(settings.key_file))
+    own = con is None
+    con = con or ledger.connect(settings.warehouse)
+    try:
+        outcomes = [land_file(con, settings, pseudo, p) for p in scan(settings.landing_dir)]
+        ledger.refresh_views(con, settings.lake)
+    finally:
+        if own:
+            con.close()
+    return outcomes
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    outcomes = land_all()
+    counts = {s: sum(o.statut == s for o in outcomes) for s in ("acceptee", "rejetee", "deja_vue")}
+    print(f"{counts['acceptee']} fichiers acceptés, {counts['rejetee']} rejetés, {counts['deja_vue']} déjà vus")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The warehouse side of ingestion: delivery ledger, quarantine and `raw.*` views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingestion.lake import TYPES, lake_schema
+
+_DUCK = {pl.String: "VARCHAR", pl.Date: "DATE", pl.Int64: "BIGINT", pl.Int32: "INTEGER",
+         pl.Boolean: "BOOLEAN", pl.Float64: "DOUBLE"}
+
+
+def _sql_type(dtype: pl.DataType) -> str:
+    return _DUCK[dtype if isinstance(dtype, type) else type(dtype)]
+
+LEDGER_DDL = """
+create schema if not exists raw;
+create table if not exists raw.livraisons (
+    id_livraison varchar primary key, chemin varchar not null, type_fichier varchar,
+    producteur varchar, mois date, extension varchar, sha256 varchar not null,
+    taille_octets bigint not null, date_modification timestamp not null, recu_le timestamp not null,
+    statut varchar not null, motif_rejet varchar, encodage varchar, delimiteur varchar,
+    lignes_lues bigint, lignes_chargees bigint, lignes_quarantaine bigint,
+    colonnes_ignorees varchar, est_courante boolean not null default false, remplacee_par varchar
+);
+create table if not exists raw.quarantaine (
+    id_livraison varchar not null, ligne bigint, colonne varchar, valeur varchar, regle varchar not null
+);
+"""
+
+# The current delivery of a (kind, producer, month): the newest accepted file;
+# on a tie of modification time, parquet before xlsx before csv (sources.md).
+_CURRENT = """
+with ranked as (
+    select id_livraison, type_fichier, producteur, mois,
+           row_number() over (
+               partition by type_fichier, producteur, mois
+               order by date_modification desc,
+                        case extension when 'parquet' then 0 when 'xlsx' then 1 else 2 end,
+                        recu_le desc) as rang
+    from raw.livraisons where statut = 'acceptee'
+), winners as (select * from ranked where rang = 1)
+update raw.livraisons l set
+    est_courante = (l.id_livraison = w.id_livraison),
+    remplacee_par = case when l.id_livraison = w.id_livraison then null else w.id_livraison end
+from winners w
+where l.statut = 'acceptee' and l.type_fichier = w.type_fichier
+  and l.producteur = w.producteur and l.mois = w.mois
+"""
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    con.execute(LEDGER_DDL)
+    return con
+
+
+def seen(con: duckdb.DuckDBPyConnection, delivery_id: str) -> bool:
+    return con.execute("select 1 from raw.livraisons where id_livraison = ?", [delivery_id]).fetchone() is not None
+
+
+def record(con: duckdb.DuckDBPyConnection, delivery: dict, quarantine: pl.DataFrame | None) -> None:
+    """Add one delivery (and its quarantined cells) in one transaction, then re-elect current ones."""
+    con.execute("begin")
+    try:
+        cols = list(delivery)
+        con.execute(f"insert into raw.livraisons ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+                    [delivery[c] for c in cols])
+        if quarantine is not None and quarantine.height:
+            q = quarantine.select("id_livraison", "ligne", "colonne", "valeur", "regle")  # noqa: F841
+            con.execute("insert into raw.quarantaine select * from q")
+        con.execute(_CURRENT)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def refresh_views(con: duckdb.DuckDBPyConnection, lake: Path) -> None:
+    """`raw.<kind>`: a view over the kind's Parquet files, or an empty typed table when none."""
+    for type_fichier in TYPES:
+        schema = lake_schema(type_fichier)
+        files = sorted((lake / type_fichier).rglob("*.parquet")) if (lake / type_fichier).exists() else []
+        existing = con.execute("select table_type from information_schema.tables "
+                               "where table_schema = 'raw' and table_name = ?", [type_fichier]).fetchall()
+        if existing:
+            con.execute(f"drop {'view' if existing[0][0] == 'VIEW' else 'table'} raw.{type_fichier}")
+        if files:
+            cols = ", ".join(f'cast("{c}" as {_sql_type(t)}) as "{c}"'
+                             for c, t in schema.items())
+            glob = (lake / type_fichier).as_posix() + "/**/*.parquet"
+            con.execute(f"create view raw.{type_fichier} as select {cols} from "
+                        f"read_parquet('{glob}', union_by_name = true, hive_partitioning = false)")
+        else:
+            cols = ", ".join(f'"{c}" {_sql_type(t)}' for c, t in schema.items())
+            con.execute(f"create table raw.{type_fichier} ({cols})")

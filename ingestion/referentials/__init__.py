@@ -1,0 +1,1 @@
+"""Territorial referentials: the COG tables derived from Etalab's package."""

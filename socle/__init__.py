@@ -1,0 +1,1 @@
+"""socle: shared settings and the project's command line."""

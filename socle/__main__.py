@@ -1,0 +1,3 @@
+from socle.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""Paths and environment: the one place that reads SOCLE_* variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+COG_DIR = SEEDS_DIR / "cog"
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    home: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def lake(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.home / "snapshots"
+
+    @property
+    def current_pointer(self) -> Path:
+        """Text file naming the current snapshot, replaced atomically."""
+        return self.snapshots / "CURRENT"
+
+    @property
+    def opendata(self) -> Path:
+        return self.home / "opendata"
+
+    @property
+    def analysts(self) -> Path:
+        return self.home / "analystes"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def key_file(self) -> Path:
+        return self.home / "pseudo.key"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "pipeline.lock"
+
+
+def get_settings() -> Settings:
+    """Read the environment now (tests change it between calls)."""
+    landing = Path(os.environ.get("SOCLE_LANDING_DIR", PROJECT_DIR / "data" / "sample"))
+    home = Path(os.environ.get("SOCLE_HOME", PROJECT_DIR / "var"))
+    return Settings(landing_dir=landing.resolve(), home=home.resolve())
