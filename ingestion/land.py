@@ -137,14 +137,23 @@ def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Out
     return Outcome(relative, "acceptee", "", out.height + n_quarantined, out.height, n_quarantined)
 
 
-def land_all(settings: Settings | None = None, con=None) -> list[Outcome]:
-    """Land every file not yet seen; return one outcome per file of the landing folder."""
+def type_of(settings: Settings, path: Path) -> str | None:
+    """The file kind of a landing file, or None when its path is not one of the contract's."""
+    try:
+        return recognise(settings.landing_dir, path).type_fichier
+    except FileRejected:
+        return None
+
+
+def land_all(settings: Settings | None = None, con=None, types: set[str | None] | None = None) -> list[Outcome]:
+    """Land every file not yet seen (of the given kinds; None stands for unrecognised paths)."""
     settings = settings or get_settings()
     pseudo = Pseudonymiser(load_key(settings.key_file))
     own = con is None
     con = con or ledger.connect(settings.warehouse)
     try:
-        outcomes = [land_file(con, settings, pseudo, p) for p in scan(settings.landing_dir)]
+        files = [p for p in scan(settings.landing_dir) if types is None or type_of(settings, p) in types]
+        outcomes = [land_file(con, settings, pseudo, p) for p in files]
         ledger.refresh_views(con, settings.lake)
     finally:
         if own:

@@ -4,20 +4,64 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import subprocess
+import sys
 
-from socle.settings import get_settings
+from socle.settings import PROJECT_DIR, get_settings
+
+
+def _summary(settings) -> None:
+    import duckdb
+
+    from socle import snapshot
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        accepted, rejected, current, quarantined = con.execute(
+            "select count(*) filter (where statut = 'acceptee'), count(*) filter (where statut = 'rejetee'), "
+            "count(*) filter (where est_courante), "
+            "coalesce(sum(lignes_quarantaine) filter (where est_courante), 0) from raw.livraisons").fetchone()
+    print(f"\nLivraisons : {accepted} acceptées ({current} courantes), {rejected} rejetées ; "
+          f"{quarantined} lignes en quarantaine dans les livraisons courantes.")
+    current_snap = snapshot.current_snapshot(settings)
+    if current_snap is None:
+        print("Aucun instantané publié.")
+        return
+    with duckdb.connect(str(current_snap), read_only=True) as con:
+        rows = con.execute("""
+            select i.indicateur, strftime(i.mois, '%Y-%m'), i.valeur, i.numerateur, i.denominateur, i.statut
+            from marts.indicateurs i
+            where i.niveau = 'national' and i.ventilation = 'ensemble'
+              and i.mois = (select max(mois) from marts.indicateurs)
+            order by i.indicateur""").fetchall()
+    if rows:
+        print(f"\nIndicateurs nationaux du dernier mois calculé ({rows[0][1]}) :")
+        for ind, _, val, num, den, statut in rows:
+            shown = "—" if val is None else (f"{val:.4f}" if isinstance(val, float) and val < 1.0 and den else f"{val:g}")
+            print(f"  {ind:32s} {shown:>10s}   ({num if num is not None else '-'}/{den if den is not None else '-'}, {statut})")
+    print(f"\nInstantané publié (lecture seule) : {current_snap}")
+    print(f"Entrepôt de travail : {settings.warehouse}")
+    print("Tableau de bord : make dashboard   |   Interface Dagster : make dagster")
 
 
 def _run(_: argparse.Namespace) -> None:
-    from ingestion.land import land_all
+    from orchestration.run import run_pipeline
 
     settings = get_settings()
-    outcomes = land_all(settings)
-    accepted = sum(o.statut == "acceptee" for o in outcomes)
-    rejected = sum(o.statut == "rejetee" for o in outcomes)
-    quarantined = sum(o.lignes_quarantaine for o in outcomes)
-    print(f"Ingestion : {accepted} fichiers acceptés, {rejected} rejetés, {quarantined} lignes en quarantaine")
-    print(f"Entrepôt : {settings.warehouse}")
+    result = run_pipeline(settings)
+    _summary(settings)
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        print(f"\nLe run a échoué (étapes : {', '.join(failed) or 'contrôle bloquant'}) : "
+              "l'instantané courant n'a pas changé.", file=sys.stderr)
+        sys.exit(1)
+
+
+def _dagster(_: argparse.Namespace) -> None:
+    from socle.dagster_home import prepare
+
+    prepare(get_settings())
+    os.execvp("dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,5 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="socle", description="Socle commun d'indicateurs")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="exécute tout le pipeline sur le dossier de dépôt").set_defaults(func=_run)
+    sub.add_parser("dagster", help="lance l'interface Dagster (dagster dev)").set_defaults(func=_dagster)
     args = parser.parse_args(argv)
+    os.chdir(PROJECT_DIR)
     args.func(args)

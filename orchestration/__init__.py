@@ -1,0 +1,1 @@
+"""Dagster definitions of socle, grouped by source (as in dagster-open-platform)."""

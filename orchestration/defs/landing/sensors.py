@@ -1,0 +1,33 @@
+"""A sensor on the landing folder: a run when a file lands or is re-sent."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+
+from ingestion.paths import scan
+from socle.settings import get_settings
+
+
+def landing_fingerprint() -> str:
+    """Changes when any file of the landing folder appears, disappears or changes (name, size, time)."""
+    landing = get_settings().landing_dir
+    h = hashlib.sha256()
+    for path in scan(landing) if landing.exists() else []:
+        st = path.stat()
+        h.update(f"{path.relative_to(landing).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def build_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+    @dg.sensor(job=job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+               description="Surveille $SOCLE_LANDING_DIR et lance le pipeline pour ce qui est nouveau ou renvoyé.")
+    def depot_sensor(context: dg.SensorEvaluationContext):
+        fingerprint = landing_fingerprint()
+        if fingerprint == context.cursor:
+            return dg.SkipReason("rien de nouveau dans le dossier de dépôt")
+        context.update_cursor(fingerprint)
+        return dg.RunRequest(run_key=fingerprint)
+
+    return depot_sensor

@@ -1,0 +1,26 @@
+"""Resources: the run-wide warehouse lock and the dbt CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt_project import DBT_EXECUTABLE, socle_dbt
+from socle.lock import pipeline_lock
+from socle.settings import Settings, get_settings
+
+
+@dg.resource(description="Réglages de socle ; tient le verrou d'écriture de l'entrepôt pendant tout le run.")
+def socle(_) -> Settings:
+    settings = get_settings()
+    with pipeline_lock(settings.lock_file):
+        yield settings
+
+
+def dbt_resource() -> DbtCliResource:
+    executable = DBT_EXECUTABLE if Path(DBT_EXECUTABLE).exists() else "dbt"
+    os.environ.setdefault("SOCLE_HOME", str(get_settings().home))
+    return DbtCliResource(project_dir=socle_dbt, dbt_executable=executable)

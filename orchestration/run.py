@@ -1,0 +1,16 @@
+"""Run the whole pipeline in process (no server): what `make run` does."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from socle.dagster_home import prepare
+from socle.settings import Settings
+
+
+def run_pipeline(settings: Settings) -> dg.ExecuteInProcessResult:
+    prepare(settings)
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("pipeline")
+    return job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
