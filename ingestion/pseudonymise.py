@@ -13,6 +13,7 @@ import os
 import secrets
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 
@@ -29,14 +30,22 @@ def load_key(key_file: Path) -> bytes:
 
 
 class Pseudonymiser:
+    """HMAC-SHA-256 = H((K xor opad) || H((K xor ipad) || m)), vectorised with DuckDB's sha256."""
+
     def __init__(self, key: bytes):
         self._key = key
+        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+        self._ipad = bytes(b ^ 0x36 for b in block)
+        self._opad = bytes(b ^ 0x5C for b in block)
+        self._con = duckdb.connect()
 
     def one(self, value: str) -> str:
-        return hmac.new(self._key, value.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, value.strip().upper().encode("utf-8"), "sha256").hex()
 
     def series(self, values: pl.Series) -> pl.Series:
-        """Pseudonymise a string series (already normalised); nulls stay null."""
-        distinct = values.drop_nulls().unique()
-        mapping = {v: self.one(v) for v in distinct.to_list()}
-        return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+        """Pseudonymise a string series (already trimmed and upper-cased); nulls stay null."""
+        frame = values.rename("v").to_frame()  # noqa: F841 - scanned by DuckDB below
+        hashed = self._con.sql(
+            "select sha256($opad::blob || unhex(sha256($ipad::blob || encode(v)))) as h from frame",
+            params={"opad": self._opad, "ipad": self._ipad}).pl()["h"]
+        return hashed.rename(values.name)
