@@ -14,12 +14,13 @@ export SPARK_LOCAL_IP := 127.0.0.1
 .PHONY: run test install system-deps dbt-parse bench dashboard dagster clean
 
 run: install
+	$(PY) -m ingestion.synthetic --out data/sample --manifest data/sample.manifest.json --restore-mtimes
 	$(PY) -m socle run
 
 test: install system-deps
 	$(PY) -m pytest
 
-install: $(STAMP)
+install: $(STAMP) dbt-parse
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 # dagster-dbt needs the manifest before the definitions import.
 dbt-parse: $(STAMP)
-	cd dbt_project && ../$(VENV)/bin/dbt parse --quiet --profiles-dir . > /dev/null
+	cd dbt_project && ../$(VENV)/bin/dbt parse --quiet --profiles-dir .
 
 # Debian's chromium for the browser test (never a downloaded browser).
 system-deps:

@@ -10,6 +10,7 @@ from orchestration.defs.france_travail import assets as france_travail
 from orchestration.defs.landing import ledger
 from orchestration.defs.landing.sensors import build_sensor
 from orchestration.defs.publication import assets as publication
+from orchestration.defs.publication.schedules import opendata_job, opendata_schedule
 from orchestration.defs.referentiels import assets as referentiels
 from orchestration.defs.warehouse import assets as warehouse
 from orchestration.resources import dbt_resource, socle
@@ -17,13 +18,14 @@ from orchestration.resources import dbt_resource, socle
 ASSET_MODULES = [caf, france_travail, departements, referentiels, ledger, warehouse, publication]
 
 pipeline_job = dg.define_asset_job(
-    "pipeline", selection=dg.AssetSelection.all(),
+    "pipeline", selection=dg.AssetSelection.all() - dg.AssetSelection.keys(dg.AssetKey(["publication", "opendata"])),
     description="Ingestion → dbt build → contrôles → publication, sur tout ce qui est nouveau.")
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules(ASSET_MODULES),
     asset_checks=dg.load_asset_checks_from_modules([ledger]),
-    jobs=[pipeline_job],
+    jobs=[pipeline_job, opendata_job],
+    schedules=[opendata_schedule],
     sensors=[build_sensor(pipeline_job)],
     resources={"socle": socle, "dbt": dbt_resource()},
     executor=dg.in_process_executor,

@@ -40,8 +40,9 @@ def _summary(settings) -> None:
             shown = "—" if val is None else (f"{val:.4f}" if isinstance(val, float) and val < 1.0 and den else f"{val:g}")
             print(f"  {ind:32s} {shown:>10s}   ({num if num is not None else '-'}/{den if den is not None else '-'}, {statut})")
     print(f"\nInstantané publié (lecture seule) : {current_snap}")
+    print(f"Open data : {settings.opendata / 'latest'}   |   Fichiers analystes : {settings.analysts}")
     print(f"Entrepôt de travail : {settings.warehouse}")
-    print("Tableau de bord : make dashboard   |   Interface Dagster : make dagster")
+    print("Tableau de bord : make dashboard (puis http://127.0.0.1:8501)   |   Interface Dagster : make dagster")
 
 
 def _run(_: argparse.Namespace) -> None:
@@ -49,6 +50,8 @@ def _run(_: argparse.Namespace) -> None:
 
     settings = get_settings()
     result = run_pipeline(settings)
+    if result.success:
+        result = run_pipeline(settings, job_name="opendata")
     _summary(settings)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
@@ -64,12 +67,21 @@ def _dagster(_: argparse.Namespace) -> None:
     os.execvp("dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1"])
 
 
+def _dashboard(args: argparse.Namespace) -> None:
+    os.execvp("streamlit", ["streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
+                            "--server.headless", "true", "--server.address", "127.0.0.1",
+                            "--server.port", str(args.port), "--browser.gatherUsageStats", "false"])
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(prog="socle", description="Socle commun d'indicateurs")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="exécute tout le pipeline sur le dossier de dépôt").set_defaults(func=_run)
     sub.add_parser("dagster", help="lance l'interface Dagster (dagster dev)").set_defaults(func=_dagster)
+    dash = sub.add_parser("dashboard", help="lance le tableau de bord Streamlit sur l'instantané courant")
+    dash.add_argument("--port", type=int, default=8501)
+    dash.set_defaults(func=_dashboard)
     args = parser.parse_args(argv)
     os.chdir(PROJECT_DIR)
     args.func(args)

@@ -10,7 +10,7 @@ from socle.settings import SEEDS_DIR
 
 @cache
 def _all() -> dict[str, str]:
-    with (SEEDS_DIR / "parametres.csv").open(encoding="utf-8") as f:
+    with (SEEDS_DIR / "parametres" / "parametres.csv").open(encoding="utf-8") as f:
         return {row["parametre"]: row["valeur"] for row in csv.DictReader(f)}
 
 

@@ -1,6 +1,5 @@
 """Build the ingestion asset of one file kind (each source group uses it)."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """The delivery ledger as an asset, and the ingestion quality checks on it."""
 
-from __future__ import annotations
 
 import dagster as dg
 import duckdb
@@ -12,14 +11,21 @@ from socle.parameters import parameter
 INGESTED = [dg.AssetKey(["raw", k]) for k in
             ("rsa", "inscriptions", "reprises_emploi", "orientations", "accompagnements", "bassins")]
 LEDGER = dg.AssetKey(["raw", "livraisons"])
+QUARANTINE = dg.AssetKey(["raw", "quarantaine"])
 
 
-@dg.asset(key=LEDGER, deps=INGESTED, group_name="registre", required_resource_keys={"socle"},
-          kinds={"duckdb"},
-          description="Registre des livraisons : chaque fichier vu (empreinte, taille, producteur, mois, "
-                      "lignes lues, chargées, en quarantaine), la livraison courante de chaque "
-                      "(type, producteur, mois), et la quarantaine.")
-def raw_livraisons(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(LEDGER, deps=INGESTED, group_name="registre", kinds={"duckdb"},
+                     description="Registre des livraisons : chaque fichier vu (empreinte, taille, producteur, "
+                                 "mois, lignes lues, chargées, en quarantaine) et la livraison courante de "
+                                 "chaque (type, producteur, mois) ; les chemins hors contrat y sont rejetés."),
+        dg.AssetSpec(QUARANTINE, deps=INGESTED, group_name="registre", kinds={"duckdb"},
+                     description="Quarantaine : ligne, colonne, valeur (pseudonymisée ou réduite à sa "
+                                 "longueur) et règle de chaque cellule non conforme."),
+    ],
+    required_resource_keys={"socle"}, name="registre_livraisons")
+def registre_livraisons(context: dg.AssetExecutionContext):
     settings = context.resources.socle
     unknown = land_all(settings, types={None})  # paths outside the contract: rejected and recorded
     for o in unknown:
@@ -30,8 +36,10 @@ def raw_livraisons(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         accepted, rejected, quarantined = con.execute(
             "select count(*) filter (where statut = 'acceptee'), count(*) filter (where statut = 'rejetee'), "
             "coalesce(sum(lignes_quarantaine) filter (where est_courante), 0) from raw.livraisons").fetchone()
-    return dg.MaterializeResult(metadata={"livraisons_acceptees": accepted, "livraisons_rejetees": rejected,
-                                          "lignes_en_quarantaine_courantes": int(quarantined)})
+    yield dg.MaterializeResult(asset_key=LEDGER, metadata={
+        "livraisons_acceptees": accepted, "livraisons_rejetees": rejected})
+    yield dg.MaterializeResult(asset_key=QUARANTINE, metadata={
+        "lignes_en_quarantaine_courantes": int(quarantined)})
 
 
 def _query(context, sql: str, params=()):

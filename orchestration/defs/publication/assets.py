@@ -1,16 +1,17 @@
-"""Publication: a new read-only snapshot of the warehouse, switched to atomically."""
-
-from __future__ import annotations
+"""Publication: the read-only snapshot, the analyst files, and the open data."""
 
 import dagster as dg
 import duckdb
 
+from publication.analysts import build_analyst_files
+from publication.opendata import export_opendata
 from socle import snapshot
 
-INDICATEURS = dg.AssetKey(["indicateurs"])
+INDICATEURS = dg.AssetKey(["marts", "indicateurs"])
+SNAPSHOT = dg.AssetKey(["publication", "instantane"])
 
 
-@dg.asset(key=["publication", "instantane"], group_name="publication", deps=[INDICATEURS],
+@dg.asset(key=SNAPSHOT, group_name="publication", deps=[INDICATEURS],
           required_resource_keys={"socle"}, kinds={"duckdb"},
           description="Instantané en lecture seule des marts, publié après le succès des contrôles "
                       "bloquants ; le pointeur CURRENT est basculé en une seule opération atomique.")
@@ -21,3 +22,22 @@ def instantane(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute("select count(*) from marts.indicateurs").fetchone()[0]
     return dg.MaterializeResult(metadata={"fichier": str(path), "lignes_indicateurs": rows})
+
+
+@dg.asset(key=["publication", "analystes"], group_name="publication", deps=[SNAPSHOT],
+          required_resource_keys={"socle"}, kinds={"duckdb"},
+          description="Fichiers DuckDB en lecture seule des analystes : national.duckdb et un fichier par "
+                      "région (agrégats non masqués et faits individuels pseudonymisés de leur périmètre).")
+def analystes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    files = build_analyst_files(context.resources.socle)
+    return dg.MaterializeResult(metadata={"fichiers": len(files), "dossier": str(files[0].parent)})
+
+
+@dg.asset(key=["publication", "opendata"], group_name="publication", deps=[SNAPSHOT],
+          required_resource_keys={"socle"}, kinds={"csv", "parquet"},
+          description="Open data DGEFP : dossier daté + latest (CSV, Parquet, datapackage, README, révisions, "
+                      "manifeste), masqué, publié seulement si le point de contrôle Great Expectations et "
+                      "`frictionless validate` passent.")
+def opendata(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    folder = export_opendata(context.resources.socle)
+    return dg.MaterializeResult(metadata={"dossier": str(folder)})

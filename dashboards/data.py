@@ -1,0 +1,155 @@
+"""Access to the current published snapshot, read-only, and the masked figures it holds.
+
+Every rerun reads `$SOCLE_HOME/snapshots/CURRENT` again (a few bytes), so a snapshot published
+while the app runs is picked up at the next interaction, without a restart. Everything read from
+a snapshot is cached under a key made of its path, its modification time and the masking
+threshold: a new snapshot is a new key; an old one falls out of the cache.
+
+The dashboards never see unmasked figures: `marts.indicateurs` is read whole, masked at once
+with `socle.masking.mask` (the open data's masking, over every territory of each month ×
+indicator so that secondary masking is the same as in the open data), and only the masked copy
+is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from socle import masking, snapshot
+from socle.parameters import parameter
+from socle.settings import get_settings
+
+TABLES = ("indicateurs", "dim_indicateurs", "dim_territoires", "dim_territoires_appartenance")
+
+
+@dataclass(frozen=True)
+class CleInstantane:
+    """Cache key of a snapshot: path, modification time (ns) and masking threshold."""
+    path: str
+    mtime_ns: int
+    seuil: int
+
+
+@dataclass(frozen=True)
+class Instantane:
+    cle: CleInstantane
+    publie_le: datetime | None
+    indicateurs: pl.DataFrame          # dim_indicateurs, in display order
+    territoires: pl.DataFrame          # dim_territoires
+    appartenance: pl.DataFrame         # dim_territoires_appartenance
+    figures: pl.DataFrame              # marts.indicateurs, masked, ventilation = modalite = 'ensemble'
+    mois: list[date] = field(default_factory=list)   # months computed, oldest first
+
+    @property
+    def path(self) -> Path:
+        return Path(self.cle.path)
+
+    @property
+    def seuil(self) -> int:
+        return self.cle.seuil
+
+    @property
+    def bassins_substituts(self) -> bool:
+        """True when the bassins are arrondissements standing in for a missing bassin referential."""
+        b = self.territoires.filter(pl.col("niveau") == "bassin")
+        return b.height > 0 and bool(b["est_substitut_arrondissement"].fill_null(False).any())
+
+    def type_de(self, indicateur: str) -> str:
+        row = self.indicateurs.filter(pl.col("indicateur") == indicateur)
+        return row["type_indicateur"][0] if row.height else "effectif"
+
+    def libelle_territoire(self, niveau: str, code: str) -> str:
+        row = self.territoires.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code))
+        return row["libelle_territoire"][0] if row.height else code
+
+
+def seuil_secret() -> int:
+    """The masking threshold, a governed parameter (dbt seed `parametres`)."""
+    return int(parameter("seuil_secret"))
+
+
+def chemin_courant() -> Path | None:
+    """The snapshot named by CURRENT now (None when nothing has been published)."""
+    path = snapshot.current_snapshot(get_settings())
+    if path is None or not path.exists():
+        return None
+    return path
+
+
+def cle_courante() -> CleInstantane | None:
+    path = chemin_courant()
+    if path is None:
+        return None
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:  # pruned between the two calls
+        return None
+    return CleInstantane(str(path), mtime, seuil_secret())
+
+
+@contextmanager
+def lecture(cle: CleInstantane):
+    """A read-only connection to the snapshot, closed after use."""
+    con = duckdb.connect(cle.path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def requete(cle: CleInstantane, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run one parameterised query on the snapshot (values are always bound, never formatted in)."""
+    with lecture(cle) as con:
+        return con.sql(sql, params=params or None).pl()
+
+
+def tables_presentes(cle: CleInstantane) -> set[str]:
+    return set(requete(cle, "select table_name from information_schema.tables where table_schema = 'marts'")
+               ["table_name"].to_list())
+
+
+_STAMP = re.compile(r"socle_(\d{8}T\d{6})(\d*)Z")
+
+
+def _publie_le(path: Path) -> datetime | None:
+    m = _STAMP.search(path.name)
+    if m:
+        return datetime.strptime(m.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    except FileNotFoundError:
+        return None
+
+
+@st.cache_resource(max_entries=3, show_spinner="Lecture de l'instantané publié…")
+def charger(cle: CleInstantane) -> Instantane:
+    """Read and mask a snapshot once (shared by every session; polars frames are immutable)."""
+    with lecture(cle) as con:
+        present = {r[0] for r in con.sql("select table_name from information_schema.tables "
+                                         "where table_schema = 'marts'").fetchall()}
+        missing = [t for t in TABLES if t not in present]
+        if missing:
+            raise RuntimeError("l'instantané publié ne contient pas " + ", ".join(f"marts.{t}" for t in missing))
+        indicateurs = con.sql("select * from marts.dim_indicateurs order by ordre, indicateur").pl()
+        territoires = con.sql("select * from marts.dim_territoires").pl()
+        appartenance = con.sql("select * from marts.dim_territoires_appartenance").pl()
+        brut = con.sql("select indicateur, niveau, code_territoire, mois, ventilation, modalite, numerateur, "
+                       "denominateur, valeur, statut from marts.indicateurs").pl()
+    masque = masking.mask(brut, territoires.select("niveau", "code_territoire", "code_region"), cle.seuil)
+    figures = masque.filter((pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble"))
+    mois = sorted(figures["mois"].unique().to_list())
+    return Instantane(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,
+                      territoires=territoires, appartenance=appartenance, figures=figures, mois=mois)
+
+
+def courant() -> Instantane | None:
+    cle = cle_courante()
+    return None if cle is None else charger(cle)

@@ -1,0 +1,249 @@
+"""Data-quality screen: which producer delivered which month and when, how many rows were put in
+quarantine and why, what is late or missing. Deliveries only: no screen lists persons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboards import formatting as fmt
+from dashboards import graphiques, queries, style
+from dashboards.data import Instantane
+from dashboards.ecrans import commun
+
+
+def _mois_entre(a: date, b: date) -> int:
+    return (b.year * 12 + b.month) - (a.year * 12 + a.month)
+
+
+def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: date | None) -> str:
+    """'à jour', 'en retard de N mois' (nothing accepted for the latest months), 'lacunes' (holes)."""
+    if dernier_mois is None:
+        return "aucune livraison acceptée"
+    retard = _mois_entre(dernier_mois, dernier_calcule) if dernier_calcule else 0
+    if retard > 0:
+        return f"en retard de {retard} mois"
+    if mois_manquants:
+        return f"à jour, {mois_manquants} mois manquant{'s' if mois_manquants > 1 else ''}"
+    return "à jour"
+
+
+def etat_affiche(etat: pl.DataFrame, snap: Instantane, deps: dict[str, str]) -> pl.DataFrame:
+    dernier = snap.mois[-1] if snap.mois else None
+    rows = []
+    for r in etat.iter_rows(named=True):
+        lues = r["lignes_lues"] or 0
+        rows.append({
+            "Producteur": fmt.producteur(r["producteur"], deps),
+            "Fichier": fmt.type_fichier(r["type_fichier"]),
+            "Situation": situation(r["dernier_mois"], r["mois_manquants"] or 0, dernier),
+            "Dernier mois livré": fmt.mois_long(r["dernier_mois"]) if r["dernier_mois"] else "—",
+            "Dernière réception": fmt.horodatage(r["derniere_reception"]),
+            "Mois livrés": r["mois_livres"] or 0,
+            "Mois manquants": r["mois_manquants"] or 0,
+            "Fichiers rejetés": r["livraisons_rejetees"],
+            "Lignes en quarantaine": r["lignes_quarantaine"],
+            "Part en quarantaine (%)": round(100 * r["lignes_quarantaine"] / lues, 2) if lues else None,
+        })
+    def gravite(r: dict) -> int:
+        s = r["Situation"]
+        return 0 if s.startswith(("aucune", "en retard")) else (1 if "manquant" in s else 2)
+
+    rows.sort(key=gravite)  # problems first, then producers in their order
+    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+
+def calendrier(livr: pl.DataFrame, manq: pl.DataFrame, deps: dict[str, str]) -> pl.DataFrame:
+    """Producer × file kind by month: « ✓ reçu le 12/06 », « ✗ rejeté », « en retard », « manquant »."""
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    months: set[date] = set()
+    for r in livr.iter_rows(named=True):
+        key = (r["producteur"], r["type_fichier"])
+        months.add(r["mois"])
+        col = fmt.mois_court(r["mois"])
+        row = cells.setdefault(key, {})
+        if r["statut"] == "acceptee" and r["est_courante"]:
+            row[col] = "✓ reçu le " + fmt.jour(r["recu_le"])
+        elif r["statut"] == "rejetee" and col not in row:
+            row[col] = "✗ rejeté"
+    for r in manq.iter_rows(named=True):
+        key = (r["producteur"], r["type_fichier"])
+        months.add(r["mois"])
+        col = fmt.mois_court(r["mois"])
+        row = cells.setdefault(key, {})
+        rejet = " (fichier rejeté)" if r["nb_livraisons_rejetees"] else ""
+        row[col] = ("⚠ en retard" if r["situation"] == "en retard" else "⚠ manquant") + rejet
+    cols = [fmt.mois_court(m) for m in sorted(months)]
+    out = []
+    for (prod, typ), row in sorted(cells.items()):
+        out.append({"Producteur": fmt.producteur(prod, deps), "Fichier": fmt.type_fichier(typ),
+                    **{c: row.get(c, "") for c in cols}})
+    return pl.DataFrame(out, schema={"Producteur": pl.String, "Fichier": pl.String, **dict.fromkeys(cols, pl.String)})
+
+
+def liaison_affichee(df: pl.DataFrame, seuil: int, deps: dict[str, str]) -> pl.DataFrame:
+    """Linking figures. `orientes_non_inscrits_ft` counts persons: the primary secret rule applies
+    (a count between 1 and threshold − 1 is shown as « secret », and so is its share)."""
+    rows = []
+    for r in df.iter_rows(named=True):
+        persons = r["mesure"] == "orientes_non_inscrits_ft"
+        secret = persons and any(v is not None and 1 <= v < seuil for v in (r["numerateur"], r["denominateur"]))
+        rows.append({
+            "Mesure": ("Personnes orientées non inscrites à France Travail" if persons
+                       else "Enregistrements non rattachés à une personne"),
+            "Producteur": fmt.producteur(r["producteur"], deps), "Fichier": fmt.type_fichier(r["type_fichier"]),
+            "Mois": fmt.mois_court(r["mois"]),
+            "Nombre": fmt.SECRET if secret else fmt.nombre(r["numerateur"]),
+            "Sur": fmt.SECRET if secret else fmt.nombre(r["denominateur"]),
+            "Part": fmt.SECRET if secret else (fmt.nombre(100 * r["part"], 1) + "\u00a0%" if r["part"] is not None
+                                               else "—"),
+        })
+    return pl.DataFrame(rows, schema=dict.fromkeys(["Mesure", "Producteur", "Fichier", "Mois", "Nombre", "Sur",
+                                                     "Part"], pl.String))
+
+
+def _csv(df: pl.DataFrame) -> bytes:
+    return b"\xef\xbb\xbf" + df.write_csv().encode("utf-8")
+
+
+def _telecharger(label: str, df: pl.DataFrame, name: str) -> None:
+    st.download_button(label, _csv(df), file_name=name, mime="text/csv", on_click="ignore", key=f"dl_{name}")
+
+
+def render() -> None:
+    snap = commun.instantane()
+    with st.sidebar:
+        commun.veille(snap.cle)
+    style.bandeau("Qualité des données", "Qui a livré quoi, quand ; lignes écartées et pourquoi ; ce qui manque")
+    present = queries.tables_qualite(snap.cle)
+    if "fct_livraisons" not in present:
+        st.info("L'instantané publié ne contient pas encore le registre des livraisons (marts.fct_livraisons).")
+        commun.pied(snap)
+        return
+    deps = dict(snap.territoires.filter(pl.col("niveau") == "departement")
+                .select("code_territoire", "libelle_territoire").iter_rows())
+    producteurs, types, mois = queries.valeurs_qualite(snap.cle)
+    if not mois:
+        st.info("Aucune livraison n'a encore été reçue.")
+        commun.pied(snap)
+        return
+
+    with st.sidebar:
+        st.markdown("### Filtres")
+        choix_p = st.multiselect("Producteurs", producteurs, format_func=lambda p: fmt.producteur(p, deps),
+                                 placeholder="Tous les producteurs", key="q_producteurs")
+        choix_t = st.multiselect("Fichiers", types, format_func=fmt.type_fichier, placeholder="Tous les fichiers",
+                                 key="q_types")
+        if len(mois) > 1:
+            debut, fin = st.select_slider("Période", options=mois, value=(mois[max(0, len(mois) - 12)], mois[-1]),
+                                          format_func=fmt.mois_court, key="q_periode")
+        else:
+            debut = fin = mois[0]
+    sel_p = tuple(choix_p or producteurs)
+    sel_t = tuple(choix_t or types)
+
+    st.header("Situation de chaque producteur", anchor="situation")
+    style.legende("« en retard » : aucun fichier accepté pour les derniers mois calculés ; « mois manquants » : "
+                  "mois attendus sans fichier accepté (un fichier rejeté ne compte pas).")
+    etat = etat_affiche(queries.etat_producteurs(snap.cle, sel_p, sel_t), snap, deps)
+    if not etat.is_empty():
+        situ = etat["Situation"]
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Fichiers à jour", int((situ == "à jour").sum()))
+        c2.metric("Avec des mois manquants", int(situ.str.starts_with("à jour,").sum()))
+        c3.metric("En retard", int(situ.str.starts_with("en retard").sum()))
+        c4.metric("Jamais livrés", int(situ.str.starts_with("aucune").sum()))
+    st.dataframe(etat, hide_index=True, width="stretch")
+    _telecharger("Télécharger la situation (CSV)", etat, "qualite_situation.csv")
+
+    livr = queries.livraisons(snap.cle, sel_p, sel_t, debut, fin)
+    manq = (queries.manquantes(snap.cle, sel_p, sel_t, debut, fin) if "fct_livraisons_manquantes" in present
+            else pl.DataFrame(schema={"producteur": pl.String, "type_fichier": pl.String, "mois": pl.Date,
+                                      "nb_livraisons_rejetees": pl.Int64, "dernier_mois": pl.Date,
+                                      "situation": pl.String}))
+
+    st.header("Calendrier des livraisons", anchor="calendrier")
+    cal = calendrier(livr, manq, deps)
+    st.dataframe(cal, hide_index=True, width="stretch",
+                 column_config={"Producteur": st.column_config.TextColumn(pinned=True)})
+    _telecharger("Télécharger le calendrier (CSV)", cal, "qualite_calendrier.csv")
+
+    st.header("Fichiers en retard ou manquants", anchor="manquants")
+    if manq.is_empty():
+        st.success("Aucun fichier attendu ne manque sur la période.")
+    else:
+        m = manq.select(
+            pl.col("situation").alias("Situation"),
+            pl.col("producteur").map_elements(lambda p: fmt.producteur(p, deps), return_dtype=pl.String)
+            .alias("Producteur"),
+            pl.col("type_fichier").map_elements(fmt.type_fichier, return_dtype=pl.String).alias("Fichier"),
+            pl.col("mois").dt.strftime("%Y-%m").alias("Mois"),
+            pl.col("nb_livraisons_rejetees").alias("Fichiers reçus mais rejetés"),
+        )
+        st.dataframe(m, hide_index=True, width="stretch")
+        _telecharger("Télécharger les fichiers manquants (CSV)", m, "qualite_manquants.csv")
+
+    st.header("Lignes mises en quarantaine", anchor="quarantaine")
+    if "fct_quarantaine_motifs" in present:
+        q = queries.quarantaine(snap.cle, sel_p, sel_t, debut, fin)
+        if q.is_empty():
+            st.success("Aucune ligne mise en quarantaine sur la période.")
+        else:
+            par_regle = (q.group_by("colonne", "regle").agg(pl.col("nb_lignes").sum())
+                         .sort("nb_lignes", descending=True)
+                         .with_columns(motif=pl.col("colonne") + " : " + pl.col("regle")))
+            st.vega_lite_chart(spec=graphiques.barres(par_regle.select("motif", "nb_lignes").to_dicts(), "motif",
+                                                      "nb_lignes", "Lignes mises en quarantaine"), width="stretch",
+                               alt="Lignes mises en quarantaine par colonne et règle enfreinte.")
+            qt = q.select(
+                pl.col("producteur").map_elements(lambda p: fmt.producteur(p, deps), return_dtype=pl.String)
+                .alias("Producteur"),
+                pl.col("type_fichier").map_elements(fmt.type_fichier, return_dtype=pl.String).alias("Fichier"),
+                pl.col("mois").dt.strftime("%Y-%m").alias("Mois"),
+                pl.col("colonne").alias("Colonne"), pl.col("regle").alias("Règle enfreinte"),
+                pl.col("nb_lignes").alias("Lignes"), pl.col("id_livraison").alias("Livraison"))
+            st.dataframe(qt, hide_index=True, width="stretch")
+            _telecharger("Télécharger les motifs de quarantaine (CSV)", qt, "qualite_quarantaine.csv")
+    else:
+        st.info("L'instantané ne contient pas le détail des motifs de quarantaine.")
+
+    if "fct_liaison" in present:
+        st.header("Rattachement des enregistrements aux personnes", anchor="liaison")
+        style.legende(f"Enregistrements qui ne rejoignent aucune personne (ils n'entrent dans aucun indicateur), et "
+                      f"personnes orientées jamais inscrites à France Travail (hors des taux de retour à l'emploi). "
+                      f"Les nombres de personnes entre 1 et {snap.seuil - 1} sont masqués.")
+        li = liaison_affichee(queries.liaison(snap.cle, sel_p, debut, fin), snap.seuil, deps)
+        st.dataframe(li, hide_index=True, width="stretch")
+        _telecharger("Télécharger le rattachement (CSV)", li, "qualite_rattachement.csv")
+
+    st.header("Référentiel des bassins", anchor="bassins")
+    if snap.bassins_substituts:
+        style.encadre("Aucun référentiel des bassins (périmètres des comités locaux pour l'emploi) n'a été chargé : "
+                      "les arrondissements du Code officiel géographique tiennent lieu de bassins.", "avertissement")
+    elif "fct_referentiel_bassins" in present:
+        rb = queries.referentiel_bassins(snap.cle).rename({
+            "annee_referentiel": "Année", "nb_communes_cog": "Communes du COG",
+            "nb_communes_hors_referentiel": "Communes absentes (bassin HR)",
+            "nb_communes_en_double": "Communes en double", "nb_lignes_hors_cog": "Lignes hors COG",
+            "nb_bassins": "Bassins"}, strict=False)
+        st.dataframe(rb, hide_index=True, width="stretch")
+
+    with st.expander("Détail des livraisons de la période"):
+        d = livr.select(
+            pl.col("producteur").map_elements(lambda p: fmt.producteur(p, deps), return_dtype=pl.String)
+            .alias("Producteur"),
+            pl.col("type_fichier").map_elements(fmt.type_fichier, return_dtype=pl.String).alias("Fichier"),
+            pl.col("mois").dt.strftime("%Y-%m").alias("Mois"),
+            pl.col("recu_le").dt.strftime("%d/%m/%Y %H:%M").alias("Reçu le"),
+            pl.col("statut").replace({"acceptee": "accepté", "rejetee": "rejeté"}).alias("Statut"),
+            pl.col("motif_rejet").alias("Motif du rejet"), pl.col("extension").alias("Format"),
+            pl.col("lignes_lues").alias("Lignes lues"), pl.col("lignes_chargees").alias("Lignes chargées"),
+            pl.col("lignes_quarantaine").alias("Lignes en quarantaine"),
+            pl.col("colonnes_ignorees").alias("Colonnes écartées"),
+            pl.col("est_courante").alias("Courante"), pl.col("remplacee_par").alias("Remplacée par"),
+            pl.col("id_livraison").alias("Livraison"))
+        st.dataframe(d, hide_index=True, width="stretch")
+        _telecharger("Télécharger le détail (CSV)", d, "qualite_livraisons.csv")
+    commun.pied(snap)

@@ -1,0 +1,48 @@
+"""CSV downloads of exactly the figures on screen, masked as on screen.
+
+One long table per block (cards, charts, table of sub-territories), in the open data's columns
+(publication.md) plus `bloc` and, for the cards, `role`: a masked cell has `statut = secret` and
+empty `valeur`, `numerateur`, `denominateur`. Rates are fractions rounded to 4 decimals, delays
+to 1 decimal, as in the open data. UTF-8 with a byte-order mark (so that a spreadsheet opens the
+accents right), comma-separated, months as YYYY-MM.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboards import formatting as fmt
+from dashboards.data import Instantane
+
+COLONNES = ["bloc", "role", "indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire",
+            "mois", "valeur", "numerateur", "denominateur", "statut"]
+
+
+def table(snap: Instantane, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
+    """Normalise masked figures (with niveau, code_territoire, indicateur, mois, numerateur,
+    denominateur, valeur, statut; optional role, libelle_territoire) to the download's columns."""
+    df = figures
+    if "role" not in df.columns:
+        df = df.with_columns(role=pl.lit(None, pl.String))
+    if "libelle_territoire" not in df.columns:
+        df = df.join(snap.territoires.select("niveau", "code_territoire", "libelle_territoire"),
+                     on=["niveau", "code_territoire"], how="left")
+    df = df.join(snap.indicateurs.select("indicateur", pl.col("libelle").alias("libelle_indicateur"),
+                                         "type_indicateur", "ordre"), on="indicateur", how="left")
+    secret = pl.col("statut") == fmt.SECRET
+    rounded = pl.struct("valeur", "type_indicateur").map_elements(
+        lambda r: fmt.arrondi_publication(r["valeur"], r["type_indicateur"] or ""), return_dtype=pl.Float64)
+    df = df.with_columns(
+        bloc=pl.lit(bloc),
+        mois=pl.col("mois").dt.strftime("%Y-%m"),
+        valeur=pl.when(secret).then(None).otherwise(rounded),
+        numerateur=pl.when(secret).then(None).otherwise(pl.col("numerateur")),
+        denominateur=pl.when(secret).then(None).otherwise(pl.col("denominateur")),
+    )
+    sort = [c for c in ("ordre", "role", "niveau", "code_territoire", "mois") if c in df.columns]
+    return df.sort(sort, nulls_last=True).select(COLONNES)
+
+
+def csv(*tables: pl.DataFrame) -> bytes:
+    df = pl.concat(tables, how="vertical_relaxed") if tables else pl.DataFrame(schema=dict.fromkeys(COLONNES, pl.String))
+    return b"\xef\xbb\xbf" + df.write_csv().encode("utf-8")

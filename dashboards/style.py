@@ -1,0 +1,136 @@
+"""The look of French public services (DSFR colours, square shapes, Arial when Marianne is absent),
+and the HTML of the indicator cards. Every text put into HTML goes through `html.escape`."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from dashboards import formatting as fmt
+
+BLEU_FRANCE = "#000091"
+ROUGE_MARIANNE = "#E1000F"
+GRIS = {"50": "#161616", "200": "#3A3A3A", "425": "#666666", "625": "#929292", "900": "#DDDDDD",
+        "950": "#EEEEEE", "975": "#F6F6F6"}
+POLICE = 'Marianne, Arial, "Helvetica Neue", Helvetica, sans-serif'
+
+CSS = f"""
+<style>
+html, body, .stApp, .stMarkdown, button, input, select, textarea, [data-testid="stSidebar"] {{
+  font-family: {POLICE};
+}}
+h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
+.socle-bandeau {{ border-bottom: 1px solid {GRIS['900']}; padding: 0 0 .75rem 0; margin-bottom: 1rem; }}
+.socle-bandeau .socle-service {{ color: {BLEU_FRANCE}; font-weight: 700; font-size: 1.25rem; }}
+.socle-bandeau .socle-sous-titre {{ color: {GRIS['200']}; font-size: 1rem; }}
+.socle-grille {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem;
+  margin: .5rem 0 1rem 0; }}
+.socle-carte {{ border: 1px solid {GRIS['900']}; border-bottom: 4px solid {BLEU_FRANCE}; background: #fff;
+  padding: 1rem 1.25rem; }}
+.socle-carte h3 {{ font-size: 1.05rem; line-height: 1.35; margin: 0 0 .5rem 0; padding: 0; }}
+.socle-carte h3 a {{ color: {GRIS['50']}; text-decoration: none; }}
+.socle-valeur {{ font-size: 2.25rem; font-weight: 700; color: {BLEU_FRANCE}; line-height: 1.2; }}
+.socle-valeur.socle-secret {{ color: {GRIS['200']}; font-style: italic; font-size: 1.75rem; }}
+.socle-valeur.socle-vide {{ color: {GRIS['425']}; font-size: 1.5rem; }}
+.socle-badge {{ display: inline-block; vertical-align: middle; font-size: .8rem; font-weight: 700;
+  text-transform: uppercase; padding: .05rem .5rem; margin-left: .5rem; border-radius: .25rem; }}
+.socle-badge-provisoire {{ color: #B34000; background: #FFE9E6; }}
+.socle-badge-secret {{ color: {GRIS['200']}; background: {GRIS['950']}; }}
+.socle-ligne {{ font-size: .95rem; color: {GRIS['200']}; margin: .2rem 0 0 0; }}
+.socle-ligne b {{ color: {GRIS['50']}; }}
+.socle-comparaison {{ border-top: 1px solid {GRIS['950']}; margin-top: .5rem; padding-top: .4rem; }}
+.socle-legende {{ font-size: .9rem; color: {GRIS['200']}; }}
+.socle-avertissement {{ border-left: 4px solid {ROUGE_MARIANNE}; background: {GRIS['975']};
+  padding: .5rem 1rem; margin: .5rem 0 1rem 0; color: {GRIS['50']}; }}
+.socle-info {{ border-left: 4px solid {BLEU_FRANCE}; background: {GRIS['975']}; padding: .5rem 1rem;
+  margin: .5rem 0 1rem 0; color: {GRIS['50']}; }}
+.socle-table-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; }}
+.socle-table {{ border-collapse: collapse; width: 100%; font-size: .95rem; }}
+.socle-table caption {{ caption-side: top; text-align: left; font-weight: 700; padding: .25rem 0 .5rem 0;
+  color: {GRIS['50']}; }}
+.socle-table th, .socle-table td {{ padding: .45rem .75rem; border-bottom: 1px solid {GRIS['900']};
+  text-align: right; white-space: nowrap; }}
+.socle-table thead th {{ background: {GRIS['975']}; border-bottom: 2px solid {BLEU_FRANCE}; vertical-align: bottom;
+  white-space: normal; min-width: 6.5rem; }}
+.socle-table th[scope="row"], .socle-table thead th:first-child {{ text-align: left; position: sticky; left: 0;
+  background: #fff; min-width: 14rem; white-space: normal; }}
+.socle-table thead th:first-child {{ background: {GRIS['975']}; }}
+.socle-table tbody tr:nth-child(even) td, .socle-table tbody tr:nth-child(even) th {{ background: {GRIS['975']}; }}
+.socle-table td.socle-td-secret {{ color: {GRIS['200']}; font-style: italic; }}
+.socle-table td.socle-td-provisoire {{ color: #B34000; }}
+.socle-note {{ font-size: .8rem; color: {GRIS['425']}; font-weight: 400; }}
+.socle-texte {{ font-size: 1.05rem; line-height: 1.6; max-width: 60rem; }}
+</style>
+"""
+
+
+def appliquer() -> None:
+    st.html(CSS)
+
+
+def bandeau(titre: str, sous_titre: str) -> None:
+    st.markdown(
+        f'<div class="socle-bandeau"><div class="socle-service">Socle commun d\'indicateurs – insertion</div>'
+        f'<h1 style="margin:.25rem 0; padding:0">{escape(titre)}</h1>'
+        f'<div class="socle-sous-titre">{escape(sous_titre)}</div></div>', unsafe_allow_html=True)
+
+
+def encadre(texte: str, kind: str = "info") -> None:
+    """A DSFR-like callout; `texte` is escaped."""
+    cls = "socle-avertissement" if kind == "avertissement" else "socle-info"
+    st.markdown(f'<div class="{cls}" role="note">{escape(fmt.typographie(texte))}</div>', unsafe_allow_html=True)
+
+
+def legende(html_text: str) -> None:
+    """A legend paragraph (the caller escapes what it inserts)."""
+    st.markdown(f'<p class="socle-legende">{fmt.typographie(html_text)}</p>', unsafe_allow_html=True)
+
+
+def badge(statut: str | None) -> str:
+    if statut == fmt.PROVISOIRE:
+        return '<span class="socle-badge socle-badge-provisoire">provisoire</span>'
+    if statut == fmt.SECRET:
+        return '<span class="socle-badge socle-badge-secret">secret statistique</span>'
+    return ""
+
+
+def _figure(valeur, statut, type_ind, denominateur) -> str:
+    """The figure of a card or comparison line: « secret » for a masked cell, never a number."""
+    return escape(fmt.cellule(valeur, statut, type_ind, denominateur))
+
+
+def carte(r: dict, libelle_parent: str | None, mois) -> str:
+    """One indicator card from a row of queries.cartes."""
+    typ = r["type_indicateur"]
+    statut = r["statut"]
+    if statut == fmt.SECRET:
+        valeur_html = '<div class="socle-valeur socle-secret">secret</div>'
+    elif r["valeur"] is None:
+        valeur_html = f'<div class="socle-valeur socle-vide">{_figure(None, statut, typ, r["denominateur"])}</div>'
+    else:
+        valeur_html = f'<div class="socle-valeur">{escape(fmt.valeur(r["valeur"], typ))}</div>'
+    lignes = []
+    for suffix, label, m in (("_m1", "Mois précédent", fmt.mois_decale(mois, -1)),
+                             ("_m12", "Un an plus tôt", fmt.mois_decale(mois, -12))):
+        avant, st_avant = r[f"valeur{suffix}"], r[f"statut{suffix}"]
+        shown = _figure(avant, st_avant, typ, r[f"denominateur{suffix}"]) if st_avant else "non calculé"
+        publie = statut != fmt.SECRET and st_avant not in (None, fmt.SECRET)
+        evo = fmt.evolution(r["valeur"], avant, typ) if publie else None
+        arrow = fmt.fleche(r["valeur"], avant) + " " if evo and evo != "stable" else ""
+        evo_html = (f' <b>{escape(arrow + evo)}</b>' if evo else
+                    (" <i>évolution non publiable</i>" if fmt.SECRET in (statut, st_avant) else ""))
+        lignes.append(f'<p class="socle-ligne">{label} ({escape(fmt.mois_long(m))}) : {shown}{evo_html}</p>')
+    comp = []
+    if libelle_parent is not None:
+        comp.append(f'{escape(libelle_parent)} : <b>{_figure(r["valeur_parent"], r["statut_parent"], typ, r["denominateur_parent"])}</b>')
+    if r.get("statut_fr") is not None:
+        comp.append(f'France : <b>{_figure(r["valeur_fr"], r["statut_fr"], typ, r["denominateur_fr"])}</b>')
+    comp_html = (f'<p class="socle-ligne socle-comparaison">{" · ".join(comp)}</p>' if comp else "")
+    return (f'<div class="socle-carte" data-indicateur="{escape(r["indicateur"])}" '
+            f'data-statut="{escape(statut or "")}">'
+            f'<h3>{escape(r["libelle"])}{badge(statut)}</h3>{valeur_html}{"".join(lignes)}{comp_html}</div>')
+
+
+def grille(cartes_html: list[str]) -> None:
+    st.markdown(f'<div class="socle-grille">{"".join(cartes_html)}</div>', unsafe_allow_html=True)

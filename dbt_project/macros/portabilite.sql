@@ -1,0 +1,100 @@
+{#- Types et petites constructions que les macros inter-bases de dbt ne couvrent pas. -#}
+
+{#- Réel double précision (dbt.type_float() donne un réel simple sur DuckDB). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'socle')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{#- Entiers 0 … 10^chiffres − 1, en SQL standard (produit de chiffres), pour les calendriers. -#}
+{% macro serie_entiers(chiffres=3) -%}
+    select
+    {%- for i in range(chiffres) %}
+        {% if not loop.first %}+ {% endif %}c{{ i }}.n * {{ 10 ** i }}
+    {%- endfor %} as n
+    from
+    {%- for i in range(chiffres) %}
+        {% if not loop.first %}cross join {% endif -%}
+        (
+            select 0 as n union all select 1 union all select 2 union all select 3
+            union all select 4 union all select 5 union all select 6 union all select 7
+            union all select 8 union all select 9
+        ) as c{{ i }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Version courante de chaque clé naturelle : la ligne du fichier du mois de référence le
+    plus récent l'emporte ; dans un mois, la dernière ligne dans l'ordre du fichier
+    (les livraisons lues sont déjà les livraisons courantes, une par mois et producteur). -#}
+{% macro versions_courantes(relation, cles) -%}
+    select *
+    from (
+        select
+            r.*,
+            row_number() over (
+                partition by {{ cles | join(', ') }}
+                order by r.mois desc, r.ligne desc
+            ) as rang_version
+        from {{ relation }} as r
+    ) as versions
+    where rang_version = 1
+{%- endmacro %}
+
+{#- Les quatre niveaux territoriaux : (niveau, colonne du code ; none = national 'FR'). -#}
+{% macro niveaux_territoriaux() -%}
+    {{ return([
+        ('national', none),
+        ('region', 'code_region'),
+        ('departement', 'code_departement'),
+        ('bassin', 'code_bassin'),
+    ]) }}
+{%- endmacro %}
+
+{#- Agrège `relation` (lignes individuelles portant code_region, code_departement,
+    code_bassin et mois) à chacun des quatre niveaux, directement depuis les lignes
+    individuelles (jamais par sommation d'un niveau à l'autre). -#}
+{% macro agreger_par_niveau(relation, mesures) -%}
+    {%- for niveau, colonne in niveaux_territoriaux() %}
+    select
+        '{{ niveau }}' as niveau,
+        {{ colonne if colonne else "'FR'" }} as code_territoire,
+        mois,
+        {{ mesures }}
+    from {{ relation }}
+    group by {% if colonne %}{{ colonne }}, {% endif %}mois
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Médiane continue de `valeur` à chacun des quatre niveaux, en SQL standard : rang des
+    valeurs triées, puis moyenne de la valeur centrale (effectif impair) ou des deux valeurs
+    centrales (effectif pair) : 2 × rang ∈ {n, n + 1, n + 2}. -#}
+{% macro mediane_par_niveau(relation, valeur) -%}
+    {%- for niveau, colonne in niveaux_territoriaux() %}
+    {%- set partition = (colonne ~ ', ') if colonne else '' %}
+    select
+        '{{ niveau }}' as niveau,
+        {{ colonne if colonne else "'FR'" }} as code_territoire,
+        mois,
+        avg({{ valeur }}) as mediane
+    from (
+        select
+            {{ partition }}mois,
+            {{ valeur }},
+            row_number() over (partition by {{ partition }}mois order by {{ valeur }}) as rang,
+            count(*) over (partition by {{ partition }}mois) as effectif
+        from {{ relation }}
+        where {{ valeur }} is not null
+    ) as classees
+    where 2 * rang in (effectif, effectif + 1, effectif + 2)
+    group by {{ partition }}mois
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

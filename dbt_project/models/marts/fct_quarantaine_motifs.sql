@@ -1,0 +1,11 @@
+-- Lignes mises en quarantaine, comptées par livraison, colonne et règle enfreinte.
+select
+    id_livraison,
+    type_fichier,
+    producteur,
+    mois,
+    colonne,
+    regle,
+    count(*) as nb_lignes
+from {{ ref('stg_quarantaine') }}
+group by id_livraison, type_fichier, producteur, mois, colonne, regle

@@ -1,0 +1,226 @@
+"""Analyst files (publication.md, privacy.md "Audiences"): `$SOCLE_HOME/analystes/national.duckdb`
+and one `<code_region>.duckdb` per région, rebuilt from the current snapshot (opened read-only).
+
+Unmasked aggregates of the audience's territories only. A région's file holds its région, its
+départements and every bassin that touches it (per dim_territoires_appartenance: a bassin
+spanning régions is in each of their files, with its whole figures); it holds no national row
+and nothing of another région ("nothing of other régions": the national figure minus the
+région's would be the rest of the country). Data-quality tables are kept for the national
+producers (CAF/MSA, France Travail, referential) and the région's départements. Person-level
+facts (`marts.fct_personnes_mois`, when the snapshot has it) are kept for persons living in
+the région (`code_region`), without the columns privacy.md forbids (see FORBIDDEN).
+
+Each file is built under a hidden temporary name in the same folder, then renamed into place.
+It carries French views, a `dictionnaire` (nom_table, genre, colonne, type, description) and a
+`manifeste` (+ `manifeste_livraisons`, the deliveries and their checksums).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from publication import atomic
+from publication.dictionnaire import describe_column, describe_table
+from publication.manifest import DELIVERY_COLUMNS, NATIONAL_PRODUCERS, sha256_file
+from publication.source import Snapshot, code_version, masking_threshold, open_snapshot
+from socle.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NATIONAL = "national"
+# Person-level columns that never leave the warehouse (privacy.md): clear identifiers, commune,
+# birth year, exact dates (any DATE/TIMESTAMP column not named mois*), health-related fields.
+FORBIDDEN = {"nir", "id_rsa", "id_ft", "nom", "prenom", "nom_naissance", "adresse", "telephone", "courriel",
+             "email", "code_commune", "libelle_commune", "commune", "annee_naissance", "date_naissance",
+             "rqth", "sante", "frein_sante", "freins", "referent", "conseiller", "id_conseiller"}
+QUALITY_TABLES = {"livraisons": "fct_livraisons", "livraisons_manquantes": "fct_livraisons_manquantes",
+                  "quarantaine_motifs": "fct_quarantaine_motifs", "liaison": "fct_liaison"}
+
+
+def _q(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _scope(snap: Snapshot, region: str | None) -> str:
+    """SQL predicate over (niveau, code_territoire) selecting the audience's territories."""
+    if region is None:
+        return "true"
+    r = _q(region)
+    return (f"((niveau = 'region' and code_territoire = {r})"
+            f" or (niveau = 'departement' and code_territoire in (select code_territoire from marts.dim_territoires"
+            f"     where niveau = 'departement' and code_region = {r}))"
+            f" or (niveau = 'bassin' and code_territoire in (select code_territoire from"
+            f"     marts.dim_territoires_appartenance where niveau = 'bassin' and code_region = {r})))")
+
+
+def _producers(snap: Snapshot, region: str | None) -> str:
+    if region is None:
+        return "true"
+    deps = [r[0] for r in snap.con.execute(
+        "select code_territoire from marts.dim_territoires where niveau = 'departement' and code_region = ?",
+        [region]).fetchall()]
+    return "producteur in (" + ", ".join(_q(p) for p in [*NATIONAL_PRODUCERS, *deps]) + ")"
+
+
+def person_columns(snap: Snapshot) -> tuple[list[str], list[str]]:
+    """(kept, dropped) columns of marts.fct_personnes_mois."""
+    rows = snap.con.execute(
+        "select column_name, data_type from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'fct_personnes_mois' order by ordinal_position").fetchall()
+    kept, dropped = [], []
+    for name, type_ in rows:
+        exact_date = (type_.upper().startswith(("DATE", "TIMESTAMP")) and not name.lower().startswith("mois"))
+        (dropped if name.lower() in FORBIDDEN or exact_date else kept).append(name)
+    return kept, dropped
+
+
+def _copy_tables(snap: Snapshot, region: str | None) -> dict:
+    """Create the tables of one file in the attached database `sortie`; return notes for the manifest."""
+    con, scope, producers = snap.con, _scope(snap, region), _producers(snap, region)
+    con.execute(f"create table sortie.indicateurs as select * from marts.indicateurs where {scope} "
+                "order by indicateur, niveau, code_territoire, mois, ventilation, modalite")
+    con.execute(f"""
+        create table sortie.territoires as
+        select t.*, coalesce(t.niveau = 'bassin' and m.nb_regions > 1, false) as chevauche_plusieurs_regions
+        from marts.dim_territoires as t
+        left join (select niveau, code_territoire, count(distinct code_region) as nb_regions
+                   from marts.dim_territoires_appartenance group by niveau, code_territoire) as m
+          using (niveau, code_territoire)
+        where {scope}
+        order by niveau, code_territoire""")
+    own = "true" if region is None else f"code_region = {_q(region)}"
+    con.execute(f"create table sortie.appartenance_territoires as select * from marts.dim_territoires_appartenance "
+                f"where {scope} and {own} order by niveau, code_territoire, code_departement")
+    con.execute("create table sortie.definitions_indicateurs as select * from marts.dim_indicateurs")
+    for table, mart in QUALITY_TABLES.items():
+        if snap.has(mart):
+            where = producers if "producteur" in snap.columns(mart) else ("true" if region is None else "false")
+            con.execute(f"create table sortie.{table} as select * from marts.{mart} where {where}")
+    if region is None and snap.has("fct_referentiel_bassins"):
+        con.execute("create table sortie.referentiel_bassins as select * from marts.fct_referentiel_bassins")
+    notes: dict = {"personnes_mois": "absent de l'instantané"}
+    if snap.has("fct_personnes_mois"):
+        kept, dropped = person_columns(snap)
+        if region is not None and "code_region" not in kept:
+            notes["personnes_mois"] = "non copié : pas de colonne code_region pour restreindre à la région"
+        else:
+            cols = ", ".join(f'"{c}"' for c in kept)
+            where = "true" if region is None else f"code_region = {_q(region)}"
+            con.execute(f"create table sortie.personnes_mois as select {cols} from marts.fct_personnes_mois "
+                        f"where {where}")
+            notes["personnes_mois"] = "copié" + (f" ; colonnes retirées : {', '.join(dropped)}" if dropped else "")
+    if snap.has("fct_livraisons"):
+        have = snap.columns("fct_livraisons")
+        cols = ", ".join(c for c in DELIVERY_COLUMNS if c in have)
+        filters = [producers]
+        if "statut" in have:
+            filters.append("statut = 'acceptee'")
+        if "est_courante" in have:
+            filters.append("est_courante")
+        con.execute(f"create table sortie.manifeste_livraisons as select {cols} from marts.fct_livraisons "
+                    f"where {' and '.join(filters)} order by all")
+    return notes
+
+
+VIEWS = {
+    "indicateurs_lisibles": """
+        select i.indicateur, d.libelle as libelle_indicateur, i.niveau, i.code_territoire, t.libelle_territoire,
+               i.mois, strftime(i.mois, '%Y-%m') as mois_texte, i.ventilation, i.modalite, i.valeur,
+               i.numerateur, i.denominateur, i.statut
+        from indicateurs as i
+        left join definitions_indicateurs as d using (indicateur)
+        left join territoires as t using (niveau, code_territoire)""",
+    "indicateurs_dernier_mois": """
+        select * from indicateurs_lisibles where mois = (select max(mois) from indicateurs)""",
+    "livraisons_courantes": "select * from livraisons where est_courante",
+}
+
+
+def _finish(path: Path, manifest_rows: list[tuple[str, str]]) -> None:
+    """Views, dictionary and manifest, written with a direct connection (views then name no catalog)."""
+    con = duckdb.connect(str(path))
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        for name, sql in VIEWS.items():
+            if name != "livraisons_courantes" or "livraisons" in tables:
+                con.execute(f"create view {name} as {sql}")
+        con.execute("create table manifeste (cle varchar, valeur varchar)")
+        con.executemany("insert into manifeste values (?, ?)", manifest_rows)
+        con.execute("create table dictionnaire (nom_table varchar, genre varchar, colonne varchar, type varchar, "
+                    "description varchar)")
+        objects = con.execute("select table_name, table_type from information_schema.tables "
+                              "order by table_type, table_name").fetchall()
+        rows = []
+        for name, _ in objects:
+            genre, description = describe_table(name)
+            rows.append((name, genre, None, None, description))
+            for col, type_ in con.execute(
+                    "select column_name, data_type from information_schema.columns where table_name = ? "
+                    "order by ordinal_position", [name]).fetchall():
+                rows.append((name, genre, col, type_, describe_column(name, col)))
+        con.executemany("insert into dictionnaire values (?, ?, ?, ?, ?)", rows)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def _build_one(snap: Snapshot, folder: Path, audience: str, built_at: str, version: dict, threshold: int,
+               snapshot_sha: str) -> Path:
+    final = folder / f"{audience}.duckdb"
+    building = folder / f".{audience}.duckdb.construction-{os.getpid()}"
+    for p in (building, building.with_name(building.name + ".wal")):
+        p.unlink(missing_ok=True)
+    region = None if audience == NATIONAL else audience
+    snap.con.execute(f"attach {_q(str(building))} as sortie (read_write)")
+    try:
+        notes = _copy_tables(snap, region)
+    finally:
+        snap.con.execute("detach sortie")
+    manifest_rows = [
+        ("artefact", "fichier analystes"),
+        ("audience", "DGEFP / national" if region is None else f"DREETS de la région {region}"),
+        ("perimetre", "tous les territoires" if region is None else
+         f"région {region}, ses départements et les bassins qui la touchent ; aucune ligne d'une autre région"),
+        ("construit_le", built_at),
+        ("instantane", snap.path.name),
+        ("instantane_sha256", snapshot_sha),
+        ("version_code", version.get("commit") or "inconnue"),
+        ("modifications_locales", str(version.get("modifications_locales"))),
+        ("seuil_secret", f"non appliqué (fichier non masqué, audience restreinte) ; seuil gouverné : {threshold}"),
+        ("personnes_mois", notes["personnes_mois"]),
+        ("livraisons", "voir la table manifeste_livraisons (empreintes SHA-256)"),
+    ]
+    _finish(building, manifest_rows)
+    building.with_name(building.name + ".wal").unlink(missing_ok=True)
+    atomic.replace_file(building, final)
+    return final
+
+
+def build_analyst_files(settings: Settings) -> list[Path]:
+    """(Re)build the national file and one file per région of dim_territoires; return their paths."""
+    folder = settings.analysts
+    with atomic.exclusive(settings.home / "analystes.lock"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for p in folder.glob(".*.construction-*"):
+            p.unlink(missing_ok=True)
+        return _build_all(settings, folder)
+
+
+def _build_all(settings: Settings, folder: Path) -> list[Path]:
+    threshold, _ = masking_threshold()
+    built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    version = code_version()
+    paths = []
+    with open_snapshot(settings) as snap:
+        snapshot_sha = sha256_file(snap.path)
+        regions = [r[0] for r in snap.con.execute(
+            "select code_territoire from marts.dim_territoires where niveau = 'region' order by 1").fetchall()]
+        for audience in [NATIONAL, *regions]:
+            paths.append(_build_one(snap, folder, audience, built_at, version, threshold, snapshot_sha))
+    log.info("fichiers analystes reconstruits : %d (%s)", len(paths), folder)
+    return paths

@@ -1,0 +1,86 @@
+"""Atomic moves: a built folder or file goes into place in one rename; `latest` switches in one rename."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fsync_path(path)
+    fsync_path(folder)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False when unavailable."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def replace_dir(built: Path, final: Path) -> None:
+    """Put the folder `built` at `final`, replacing a folder already there atomically when the
+    system allows it (Linux); elsewhere the old folder is set aside then removed (a window of a
+    few microseconds where `final` is absent)."""
+    if not final.exists():
+        os.rename(built, final)
+    elif _exchange(built, final):
+        shutil.rmtree(built)  # now holds the old content
+    else:
+        aside = final.with_name(f".{final.name}.ancien-{os.getpid()}")
+        os.rename(final, aside)
+        os.rename(built, final)
+        shutil.rmtree(aside)
+    fsync_path(final.parent)
+
+
+def switch_symlink(link: Path, target: str) -> None:
+    """Make `link` a symlink to `target` (relative), replacing it in one rename."""
+    tmp = link.with_name(f".{link.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+    fsync_path(link.parent)
+
+
+def replace_file(built: Path, final: Path) -> None:
+    fsync_path(built)
+    os.replace(built, final)
+    fsync_path(final.parent)
+
+
+@contextmanager
+def exclusive(lock_file: Path) -> Iterator[None]:
+    """One publication of a kind at a time (a second one waits): leftovers of killed runs can
+    then be removed safely. Not the pipeline lock, which a Dagster run calling us may hold."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

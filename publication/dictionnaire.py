@@ -1,0 +1,158 @@
+"""French descriptions of the tables, views and columns of the analyst files (the `dictionnaire`).
+
+Order of precedence for a column: this module's entry for (table, column); the description
+written in the dbt models' YAML (dbt_project/models/marts/*.yml) of the mart the table is copied
+from; this module's entry for the column name alone; a default naming the source mart.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from socle.settings import DBT_PROJECT_DIR
+
+TABLES = {
+    "indicateurs": ("table", "Indicateurs du socle, non masqués, une ligne par indicateur × territoire × mois "
+                             "(× catégorie), copie de marts.indicateurs restreinte aux territoires du fichier."),
+    "territoires": ("table", "Territoires du fichier (France, régions, départements, bassins) avec leurs libellés."),
+    "appartenance_territoires": ("table", "Départements (et régions) que recouvre chaque territoire, avec nombre de "
+                                          "communes et population en commun."),
+    "definitions_indicateurs": ("table", "Définition en français de chaque indicateur, ses sources, sa règle de "
+                                         "maturité."),
+    "livraisons": ("table", "Registre des livraisons des producteurs du fichier (CAF/MSA, France Travail, "
+                            "référentiel, départements) : qui a livré quoi, quand, avec quelle empreinte."),
+    "livraisons_manquantes": ("table", "Livraisons attendues et absentes, par mois calculé."),
+    "quarantaine_motifs": ("table", "Lignes mises en quarantaine, comptées par livraison, colonne et règle."),
+    "liaison": ("table", "Qualité de la liaison des personnes entre fichiers (enregistrements non liés, orientés "
+                         "non inscrits à France Travail)."),
+    "referentiel_bassins": ("table", "Couverture de chaque référentiel de bassins chargé."),
+    "personnes_mois": ("table", "Faits individuels pseudonymisés, une ligne par personne × mois, des personnes "
+                                "résidant dans le périmètre du fichier. Pseudonymes, mois et valeurs codées "
+                                "seulement : ni commune, ni année de naissance, ni date exacte, ni donnée de santé."),
+    "dictionnaire": ("table", "Ce dictionnaire : chaque table, vue et colonne du fichier."),
+    "manifeste": ("table", "Manifeste du fichier : construction, instantané source, version du code, audience."),
+    "manifeste_livraisons": ("table", "Livraisons (fichiers sources et leur empreinte SHA-256) à partir desquelles "
+                                      "l'instantané a été construit."),
+    "indicateurs_lisibles": ("vue", "Les indicateurs avec les libellés de l'indicateur et du territoire, et le mois "
+                                    "au format AAAA-MM."),
+    "indicateurs_dernier_mois": ("vue", "indicateurs_lisibles restreinte au dernier mois calculé."),
+    "livraisons_courantes": ("vue", "Les livraisons courantes (acceptées et non remplacées)."),
+}
+
+SOURCE_MART = {
+    "indicateurs": "indicateurs", "territoires": "dim_territoires",
+    "appartenance_territoires": "dim_territoires_appartenance", "definitions_indicateurs": "dim_indicateurs",
+    "livraisons": "fct_livraisons", "livraisons_manquantes": "fct_livraisons_manquantes",
+    "quarantaine_motifs": "fct_quarantaine_motifs", "liaison": "fct_liaison",
+    "referentiel_bassins": "fct_referentiel_bassins", "personnes_mois": "fct_personnes_mois",
+    "manifeste_livraisons": "fct_livraisons", "livraisons_courantes": "fct_livraisons",
+    "indicateurs_lisibles": "indicateurs", "indicateurs_dernier_mois": "indicateurs",
+}
+
+SPECIFIC = {
+    ("territoires", "chevauche_plusieurs_regions"): "Vrai pour un bassin qui s'étend sur plusieurs régions : il "
+        "figure dans le fichier de chacune, avec ses chiffres entiers (personnes des autres régions comprises).",
+    ("indicateurs_lisibles", "mois_texte"): "Mois de référence au format AAAA-MM.",
+    ("indicateurs_dernier_mois", "mois_texte"): "Mois de référence au format AAAA-MM.",
+    ("dictionnaire", "nom_table"): "Nom de la table ou de la vue.",
+    ("dictionnaire", "genre"): "table ou vue.",
+    ("dictionnaire", "colonne"): "Nom de la colonne (vide pour la ligne qui décrit la table elle-même).",
+    ("dictionnaire", "type"): "Type SQL de la colonne.",
+    ("dictionnaire", "description"): "Signification, en français.",
+    ("manifeste", "cle"): "Élément du manifeste.",
+    ("manifeste", "valeur"): "Sa valeur.",
+    ("definitions_indicateurs", "libelle"): "Libellé court de l'indicateur.",
+}
+
+GENERIC = {
+    "indicateur": "Code de l'indicateur (voir definitions_indicateurs).",
+    "niveau": "Niveau géographique : national, region, departement ou bassin.",
+    "code_territoire": "Code du territoire : FR, code COG de la région ou du département, code du bassin.",
+    "libelle_territoire": "Nom du territoire.",
+    "libelle_indicateur": "Libellé de l'indicateur.",
+    "mois": "Mois de référence (premier jour du mois).",
+    "ventilation": "Ventilation de la population (ensemble pour toute la population).",
+    "modalite": "Catégorie de la ventilation (ensemble pour toute la population).",
+    "numerateur": "Taux : numérateur ; effectifs : l'effectif (0 s'il n'y a personne) ; délais : vide.",
+    "denominateur": "Taux et délais : la population de référence ; effectifs : vide.",
+    "valeur": "Le chiffre en pleine précision (taux entre 0 et 1, délais en jours, effectifs) ; vide quand le "
+              "dénominateur d'un taux ou d'un délai est nul.",
+    "statut": "definitif ou provisoire (règle de maturité de l'indicateur) ; pour une livraison : acceptee ou rejetee.",
+    "code_region": "Code COG de la région.",
+    "code_departement": "Code COG du département.",
+    "code_bassin": "Code du bassin d'emploi.",
+    "est_substitut_arrondissement": "Vrai quand, faute de référentiel de bassins, l'arrondissement tient lieu de bassin.",
+    "annee_referentiel": "Année du référentiel de bassins.",
+    "nb_communes": "Nombre de communes en commun.",
+    "population": "Population municipale en commun (COG).",
+    "ordre": "Ordre d'affichage.",
+    "type_indicateur": "Nature du chiffre : effectif, taux, delai_moyen ou delai_median.",
+    "unite": "Unité de la valeur.",
+    "definition": "Définition exacte, en français courant.",
+    "sources": "Fichiers sources mobilisés.",
+    "regle_maturite": "Quand le chiffre passe de provisoire à définitif.",
+    "id_livraison": "Identifiant de la livraison (un contenu de fichier distinct).",
+    "type_fichier": "Type de fichier : rsa, inscriptions, accompagnements, reprises_emploi, orientations, bassins.",
+    "producteur": "Producteur : caf, ft, referentiel ou code du département.",
+    "extension": "Extension du fichier livré.",
+    "sha256": "Empreinte SHA-256 du fichier livré.",
+    "taille_octets": "Taille du fichier en octets.",
+    "date_modification": "Date de modification du fichier dans le dossier de dépôt.",
+    "recu_le": "Date et heure de prise en charge par le socle.",
+    "motif_rejet": "Raison du rejet d'une livraison rejetée.",
+    "lignes_lues": "Lignes lues dans le fichier.",
+    "lignes_chargees": "Lignes chargées.",
+    "lignes_quarantaine": "Lignes mises en quarantaine.",
+    "colonnes_ignorees": "Colonnes reçues hors du contrat, ignorées.",
+    "est_courante": "Vrai pour la livraison courante de son (type de fichier, producteur, mois).",
+    "remplacee_par": "Identifiant de la livraison qui l'a remplacée.",
+    "nb_livraisons_rejetees": "Nombre de livraisons rejetées pour ce fichier et ce mois.",
+    "colonne": "Colonne en faute.",
+    "regle": "Règle enfreinte.",
+    "nb_lignes": "Nombre de lignes.",
+    "mesure": "Mesure de qualité.",
+    "part": "Part (numérateur / dénominateur).",
+    "personne": "Pseudonyme de la personne (empreinte HMAC-SHA-256 de son NIR).",
+    "tranche_age": "Tranche d'âge (moins de 25, 25–29, 30–39, 40–49, 50–59, 60 et plus).",
+}
+
+
+@cache
+def yaml_descriptions() -> dict[tuple[str, str], str]:
+    """(model, column) → description from the marts' dbt YAML files, when they exist."""
+    out: dict[tuple[str, str], str] = {}
+    folder = DBT_PROJECT_DIR / "models" / "marts"
+    if not folder.exists():
+        return out
+    try:
+        import yaml
+    except ImportError:
+        return out
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        for model in doc.get("models", []) or []:
+            for col in model.get("columns", []) or []:
+                if col.get("name") and col.get("description"):
+                    out[(model["name"], col["name"])] = " ".join(str(col["description"]).split())
+            if model.get("name") and model.get("description"):
+                out[(model["name"], "")] = " ".join(str(model["description"]).split())
+    return out
+
+
+def describe_column(table: str, column: str) -> str:
+    if (table, column) in SPECIFIC:
+        return SPECIFIC[(table, column)]
+    mart = SOURCE_MART.get(table)
+    yaml_text = yaml_descriptions().get((mart, column)) if mart else None
+    if yaml_text:
+        return yaml_text
+    if column in GENERIC:
+        return GENERIC[column]
+    return f"Colonne {column} de marts.{mart}." if mart else f"Colonne {column}."
+
+
+def describe_table(table: str) -> tuple[str, str]:
+    return TABLES.get(table, ("table", f"Table {table}."))

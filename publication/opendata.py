@@ -1,0 +1,193 @@
+"""The open-data export (publication.md): `$SOCLE_HOME/opendata/<YYYY-MM-DD>/` and `latest`.
+
+The folder is built under a hidden temporary name next to the final one
+(`opendata/.construction-<date>-<stamp>/`), checked by the gate, then renamed into place;
+`latest` (a relative symlink) is switched by one rename. A second export on the same day
+replaces that day's folder in one step (Linux renameat2 exchange), and its revisions are
+computed against the newest publication of an earlier day, so that the day's `revisions.csv`
+covers everything since the previous day's publication. A refused export leaves the opendata
+folder exactly as it was; its check results are kept in `$SOCLE_HOME/logs/publication/`
+(never in the public folder: the refused files may hold unmasked cells).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from publication import atomic
+from publication.gate import Expected, PublicationRefusee, check_export, month_range
+from publication.manifest import deliveries, file_entries, manifest, write_manifest
+from publication.readme import write_readme
+from publication.revisions import write_revisions
+from publication.schema import write_datapackage
+from publication.source import Snapshot, masking_threshold, open_snapshot
+from publication.table import csv_table, indicator_kinds, published_table
+from socle.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LATEST = "latest"
+LOCK = "opendata.lock"  # in $SOCLE_HOME, out of the public folder
+TERRITORY_MONTHS = "dim_territoires_mois"  # optional mart (niveau, code_territoire, mois): the exact grid, when it exists
+DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", "datapackage.json", "README.md", "revisions.csv"]
+KEEP_REPORTS = 12
+SOURCE_NAMES = {"rsa": "RSA (CAF/MSA)", "inscriptions": "inscriptions (France Travail)",
+                "accompagnements": "accompagnements", "reprises_emploi": "reprises d'emploi (France Travail)",
+                "orientations": "orientations (départements)"}
+
+
+def publications(root: Path) -> list[Path]:
+    """Published dated folders, oldest first."""
+    if not root.exists():
+        return []
+    return sorted(p for p in root.iterdir() if DATED.match(p.name) and p.is_dir() and not p.is_symlink())
+
+
+def latest_publication(root: Path) -> Path | None:
+    link = root / LATEST
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def expected_from(snap: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFrame,
+                  dim_territoires: pl.DataFrame) -> Expected:
+    """What the export must hold (gate.coverage_frame). Months computed: from the month after the
+    first accepted CAF file to the last one (indicators.md), read from the ledger; the mart's own
+    range when the ledger has none. Territories per month: `marts.dim_territoires_mois` when the
+    snapshot has it, else dim_territoires and the mart's bassins of each month."""
+    months: list[str] = []
+    if snap.has("fct_livraisons"):
+        rsa = snap.con.execute(
+            "select min(mois), max(mois) from marts.fct_livraisons where type_fichier = 'rsa' "
+            "and statut = 'acceptee'").fetchone()
+        if rsa[0] is not None:
+            first = rsa[0]
+            first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            months = month_range(first, rsa[1]) if first <= rsa[1] else []
+    if not months and indicateurs.height:
+        months = month_range(indicateurs["mois"].min(), indicateurs["mois"].max())
+    bassin_months = (indicateurs.filter(pl.col("niveau") == "bassin")
+                     .select("code_territoire", pl.col("mois").dt.strftime("%Y-%m")).unique())
+    single = True
+    if snap.has("dim_territoires_appartenance") and "annee_referentiel" in snap.columns("dim_territoires_appartenance"):
+        single = snap.con.execute(
+            "select count(distinct annee_referentiel) <= 1 from marts.dim_territoires_appartenance "
+            "where niveau = 'bassin'").fetchone()[0]
+    territory_months = None
+    if snap.has(TERRITORY_MONTHS) and {"niveau", "code_territoire", "mois"} <= set(snap.columns(TERRITORY_MONTHS)):
+        territory_months = snap.con.sql(
+            f"select distinct niveau, code_territoire, strftime(mois, '%Y-%m') as mois from marts.{TERRITORY_MONTHS} "
+            f"where strftime(mois, '%Y-%m') in (select unnest(?::varchar[]))", params=[months]).pl()
+    return Expected(kinds=kinds, territories=dim_territoires.select("niveau", "code_territoire", "code_region"),
+                    months=months, bassin_months=bassin_months, single_referential=bool(single),
+                    territory_months=territory_months)
+
+
+def _latest_months(livraisons: list[dict]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d in livraisons:
+        name = SOURCE_NAMES.get(d.get("type_fichier"))
+        if name and d.get("mois"):
+            out[name] = max(out.get(name, ""), str(d["mois"])[:7])
+    return out
+
+
+def _clean_leftovers(root: Path) -> None:
+    for p in root.glob(".construction-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in root.glob(f".{LATEST}.tmp-*"):
+        p.unlink(missing_ok=True)
+
+
+def _keep_report(settings: Settings, built: Path, report: Path, refused: bool) -> Path:
+    """Keep the check results of a build in `$SOCLE_HOME/logs/publication/` (internal), with the
+    Data Docs already built there; a refused build's folder is suffixed `_refusee`."""
+    report.mkdir(parents=True, exist_ok=True)
+    src = built / "validation"
+    if src.exists():
+        shutil.copytree(src, report / "validation", dirs_exist_ok=True)
+    if refused:
+        target = report.with_name(report.name + "_refusee")
+        report.rename(target)
+        report = target
+    olds = sorted(p for p in report.parent.iterdir() if p.is_dir())
+    for p in olds[:-KEEP_REPORTS]:
+        shutil.rmtree(p, ignore_errors=True)
+    return report
+
+
+def export_opendata(settings: Settings, today: date | None = None, *, threshold: int | None = None,
+                    masker=None) -> Path:
+    """Build, check and publish the open-data folder of `today` from the current snapshot;
+    return the published folder. Raises PublicationRefusee (nothing published) when a blocking
+    check fails. `masker` replaces socle.masking.mask (tests only)."""
+    day = today or date.today()
+    root = settings.opendata
+    with atomic.exclusive(settings.home / LOCK):
+        root.mkdir(parents=True, exist_ok=True)
+        _clean_leftovers(root)
+        return _export(settings, root, day, threshold, masker)
+
+
+def _export(settings: Settings, root: Path, day: date, threshold: int | None, masker) -> Path:
+    current = latest_publication(root)
+    if current is not None and DATED.match(current.name) and current.name > day.isoformat():
+        raise ValueError(f"une publication plus récente existe déjà ({current.name}) : "
+                         f"refus de publier à la date du {day.isoformat()}")
+    earlier = [p for p in publications(root) if p.name < day.isoformat()]
+    previous = earlier[-1] if earlier else None
+    if threshold is None:
+        threshold, threshold_source = masking_threshold()
+    else:
+        threshold_source = "argument de export_opendata"
+    built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    building = root / f".construction-{day.isoformat()}-{stamp}"
+    building.mkdir()
+    try:
+        with open_snapshot(settings) as snap:
+            indicateurs = snap.frame("indicateurs")
+            dim_indicateurs = snap.frame("dim_indicateurs")
+            dim_territoires = snap.frame("dim_territoires")
+            kinds = indicator_kinds(dim_indicateurs)
+            extra = {} if masker is None else {"masker": masker}
+            table = published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra)
+            text = csv_table(table, kinds)
+            text.write_csv(building / "indicateurs.csv")
+            table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
+            livraisons = deliveries(snap)
+            revisions = write_revisions(building, text, previous, livraisons)
+            write_datapackage(building, sorted(kinds), day.isoformat(), built_at)
+            info = manifest("opendata", built_at, snap, threshold, threshold_source, livraisons,
+                            date_publication=day.isoformat(),
+                            publication_precedente=previous.name if previous else None)
+            write_readme(building, day=day, built_at=built_at, table=table, dim_indicateurs=dim_indicateurs,
+                         dim_territoires=dim_territoires, threshold=threshold, snapshot_name=snap.path.name,
+                         commit=info["version_code"]["commit"], previous=previous.name if previous else None,
+                         n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons))
+            expected = expected_from(snap, kinds, indicateurs, dim_territoires)
+        info.update(lignes=table.height, cases_secretes=table.filter(pl.col("statut") == "secret").height,
+                    revisions=revisions.height, fichiers=file_entries(building, DATA_FILES))
+        write_manifest(building, info)
+        report = settings.logs / "publication" / f"{day.isoformat()}_{stamp}"
+        try:
+            check_export(building, expected, threshold, data_docs=report / "data_docs")
+        except PublicationRefusee as refused:
+            kept = _keep_report(settings, building, report, refused=True)
+            raise PublicationRefusee(refused.failures, kept / "validation") from None
+        _keep_report(settings, building, report, refused=False)
+        atomic.fsync_tree(building)
+        final = root / day.isoformat()
+        atomic.replace_dir(building, final)
+        atomic.switch_symlink(root / LATEST, final.name)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    log.info("données ouvertes publiées : %s (%d lignes, %d secrètes, %d révisions)", final,
+             info["lignes"], info["cases_secretes"], info["revisions"])
+    return final

@@ -1,0 +1,183 @@
+"""README.md of an open-data folder, in French, generated from marts.dim_indicateurs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from publication.schema import DESCRIPTIONS
+from publication.table import COLUMNS, indicator_kinds
+
+KIND_LABELS = {
+    "effectif": "effectif (nombre de personnes), publié en entier",
+    "taux": "taux, publié comme une fraction entre 0 et 1 arrondie à 4 décimales",
+    "delai_moyen": "délai moyen en jours, arrondi à 1 décimale",
+    "delai_median": "délai médian en jours, arrondi à 1 décimale",
+}
+NIVEAU_LABELS = {"national": "France entière (code FR)", "region": "régions (codes COG)",
+                 "departement": "départements (codes COG)", "bassin": "bassins d'emploi (comités locaux)"}
+MOIS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"]
+
+
+def _mois(text: str) -> str:
+    year, month = text.split("-")
+    return f"{MOIS_FR[int(month) - 1]} {year}"
+
+
+def _date(d: date) -> str:
+    return f"{d.day} {MOIS_FR[d.month - 1]} {d.year}"
+
+
+def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
+    """What the bassins are: the referential's, "hors référentiel" ones, or arrondissements standing in."""
+    bassins = dim_territoires.filter(pl.col("niveau") == "bassin")
+    if not bassins.height:
+        return []
+    n = 0
+    if "est_substitut_arrondissement" in bassins.columns:
+        n = bassins.filter(pl.col("est_substitut_arrondissement").fill_null(False)).height
+    notes = []
+    if n < bassins.height:
+        notes += ["Les bassins sont ceux du référentiel des bassins d'emploi qui s'applique à chaque mois (celui de "
+                  "l'année du mois) ; les communes absentes du référentiel sont regroupées dans un bassin « hors "
+                  "référentiel » de leur département (code HR suivi du code du département).", ""]
+    if n:
+        notes += [f"**Attention** : faute de référentiel de bassins chargé, {n} bassins sont en réalité des "
+                  "arrondissements du COG, qui en tiennent lieu (libellé suivi de « (arrondissement) »).", ""]
+    return notes
+
+
+def render(*, day: date, built_at: str, table: pl.DataFrame, dim_indicateurs: pl.DataFrame,
+           dim_territoires: pl.DataFrame, threshold: int, snapshot_name: str, commit: str | None,
+           previous: str | None, n_revisions: int, latest_deliveries: dict[str, str]) -> str:
+    kinds = indicator_kinds(dim_indicateurs)
+    months = sorted(table["mois"].unique().to_list())
+    n_secret = table.filter(pl.col("statut") == "secret").height
+    counts = dim_territoires.group_by("niveau").len()
+    counts = dict(zip(counts["niveau"], counts["len"]))
+    ind = dim_indicateurs.sort("ordre") if "ordre" in dim_indicateurs.columns else dim_indicateurs
+    lines = [
+        f"# Socle commun d'indicateurs RSA — données ouvertes du {_date(day)}",
+        "",
+        "Indicateurs du socle commun de l'accompagnement des bénéficiaires du RSA (instruction "
+        "DGEFP/DPE/2023/192, annexe 4, et rapport de préfiguration France Travail), calculés une seule "
+        "fois à partir des fichiers partagés par la CAF/MSA, France Travail et les départements : le même "
+        "chiffre pour le comité local, l'analyste de la DREETS et ce fichier.",
+        "",
+        "## Millésime",
+        "",
+        f"- Publication du {_date(day)} (dossier `{day.isoformat()}`), construite le {built_at}.",
+        f"- Mois couverts : de {_mois(months[0])} à {_mois(months[-1])} ({len(months)} mois)." if months
+        else "- Aucun mois calculé.",
+        f"- Instantané de l'entrepôt : `{snapshot_name}` ; version du code : `{commit or 'inconnue'}`.",
+    ]
+    if latest_deliveries:
+        lines.append("- Dernier mois livré, par fichier source : " + " ; ".join(
+            f"{name} {_mois(m)}" for name, m in sorted(latest_deliveries.items())) + ".")
+    lines += [
+        f"- {table.height} lignes, dont {n_secret} cases secrètes.",
+        f"- Publication précédente : {previous} ({n_revisions} chiffres révisés, voir `revisions.csv`)."
+        if previous else "- Première publication : aucune révision.",
+        "- La liste des livraisons utilisées (avec leur empreinte SHA-256), la version du code et le seuil "
+        "du secret figurent dans `manifest.json`.",
+        "",
+        "## Fichiers",
+        "",
+        "| fichier | contenu |",
+        "|---|---|",
+        "| `indicateurs.csv` | une ligne par indicateur × territoire × mois × catégorie ; UTF-8, virgule, ligne d'en-tête |",
+        "| `indicateurs.parquet` | la même table au format Parquet |",
+        "| `datapackage.json` | description des fichiers (Table Schema : types, valeurs permises, clé primaire) |",
+        "| `revisions.csv` | chiffres de la publication précédente modifiés dans celle-ci |",
+        "| `manifest.json` | date de construction, livraisons sources et leurs empreintes, version du code, seuil du secret |",
+        "| `validation/` | résultats des contrôles de publication |",
+        "",
+        "## Colonnes de `indicateurs.csv`",
+        "",
+        "| colonne | signification |",
+        "|---|---|",
+        *[f"| `{c}` | {DESCRIPTIONS[c]} |" for c in COLUMNS],
+        "",
+        "La clé d'une ligne est (`indicateur`, `niveau`, `code_territoire`, `mois`, `ventilation`, "
+        "`modalite`). Aujourd'hui seule la ventilation `ensemble` (toute la population) est publiée.",
+        "",
+        "## Les indicateurs",
+        "",
+    ]
+    for row in ind.iter_rows(named=True):
+        kind = kinds.get(row["indicateur"], "effectif")
+        lines += [
+            f"### {row['libelle']} (`{row['indicateur']}`)",
+            "",
+            f"- **Nature** : {KIND_LABELS.get(kind, kind)}"
+            + (f" ; unité : {row['unite']}." if row.get("unite") else "."),
+            f"- **Définition** : {row.get('definition') or 'non renseignée'}",
+            f"- **Sources** : {row.get('sources') or 'non renseignées'}",
+            f"- **Maturité** : {row.get('regle_maturite') or 'non renseignée'}",
+            "",
+        ]
+    lines += [
+        "## Territoires",
+        "",
+        "Chaque chiffre est rattaché au territoire de la commune de résidence de la personne. Les quatre "
+        "niveaux sont chacun calculés directement à partir des données individuelles ; ils ne sont pas "
+        "additionnés les uns à partir des autres (un bassin peut déborder d'un département, voire d'une "
+        "région).",
+        "",
+        *[f"- {NIVEAU_LABELS[n]} : {counts.get(n, 0)}" for n in NIVEAU_LABELS],
+        "",
+        *_bassin_notes(dim_territoires),
+        "## Statut des chiffres : règle de maturité",
+        "",
+        "- `definitif` : le chiffre ne bougera plus, sauf correction d'un fichier source (signalée dans "
+        "`revisions.csv`).",
+        "- `provisoire` : des fichiers nécessaires au calcul n'ont pas encore été livrés (la règle de chaque "
+        "indicateur est donnée plus haut) ; le chiffre peut changer dans une prochaine publication. Un mois "
+        "dont le fichier RSA de la CAF/MSA n'a jamais été livré a tous ses chiffres vides et provisoires.",
+        "- `secret` : chiffre masqué au titre du secret statistique (ci-dessous).",
+        "",
+        "## Secret statistique",
+        "",
+        f"Seuil appliqué : **{threshold}** (paramètre gouverné `seuil_secret`).",
+        "",
+        f"- Une case est secrète quand son effectif (effectifs), son numérateur ou son dénominateur (taux, "
+        f"délais) est compris entre 1 et {threshold - 1}. Zéro n'est pas secret.",
+        "- Une case secrète est publiée avec `statut = secret` et `valeur`, `numerateur`, `denominateur` vides.",
+        "- Secret secondaire : pour chaque indicateur et chaque mois, dans chaque groupe additif (départements "
+        "d'une région, régions de la France, bassins de la France, catégories d'une ventilation sous leur ligne "
+        "`ensemble`), aucune case secrète ne peut être recalculée en soustrayant les cases publiées du total "
+        "publié : quand un groupe n'aurait qu'une case secrète sous un total publié, la plus petite case "
+        "suivante du groupe est masquée aussi.",
+        "- Les chiffres publiés sont arrondis : taux à 4 décimales, délais à 1 décimale (arrondi au plus "
+        "proche, les demis s'éloignant de zéro) ; les effectifs sont exacts.",
+        "",
+        "## Révisions",
+        "",
+        "`revisions.csv` liste chaque chiffre de la publication précédente dont la valeur, le numérateur ou le "
+        "dénominateur publiés ont changé (une case devenue secrète ou sortie du secret comprise), avec "
+        "l'ancienne et la nouvelle valeur. Le motif est, dans cet ordre :",
+        "",
+        "1. `correction` : un fichier du mois du chiffre a été relivré et a remplacé celui de la publication "
+        "précédente, ou un chiffre définitif a changé, ou la ligne a disparu ;",
+        "2. `maturite` : le chiffre est passé de provisoire à définitif ;",
+        "3. `nouvelle_livraison` : un chiffre provisoire a bougé parce que de nouveaux fichiers sont arrivés.",
+        "",
+        "## Contrôles de publication",
+        "",
+        "Une publication n'est mise en ligne que si tous ses contrôles passent (sinon la publication "
+        "précédente reste en place) : schéma et valeurs permises, aucune case visible sous le seuil du secret, "
+        "secret secondaire respecté, chaque territoire du référentiel présent pour chaque mois et chaque "
+        "indicateur, taux entre 0 et 1, fichiers CSV et Parquet identiques, et `frictionless validate` sur "
+        "`datapackage.json`. Les résultats sont dans `validation/`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_readme(folder: Path, **kwargs) -> Path:
+    path = folder / "README.md"
+    path.write_text(render(**kwargs), encoding="utf-8")
+    return path

@@ -1,0 +1,123 @@
+"""Table Schemas and datapackage.json (Frictionless Data Package v1) for an open-data folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from publication.table import COLUMNS, KEY, NIVEAUX, STATUTS
+
+MOIS_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+DESCRIPTIONS = {
+    "indicateur": "Code de l'indicateur (voir README.md).",
+    "libelle_indicateur": "Libellé de l'indicateur.",
+    "niveau": "Niveau géographique : national, region, departement ou bassin.",
+    "code_territoire": "Code du territoire : FR, code COG de la région ou du département, code du bassin.",
+    "libelle_territoire": "Nom du territoire.",
+    "mois": "Mois de référence (AAAA-MM).",
+    "ventilation": "Ventilation de la population (ensemble pour toute la population).",
+    "modalite": "Catégorie de la ventilation (ensemble pour toute la population).",
+    "valeur": "Valeur : effectif (entier), taux entre 0 et 1 (4 décimales) ou délai en jours (1 décimale). "
+              "Vide si secret, ou si le dénominateur d'un taux ou d'un délai est nul.",
+    "numerateur": "Taux : numérateur ; effectifs : l'effectif ; délais : vide. Vide si secret.",
+    "denominateur": "Taux et délais : population de référence ; effectifs : vide. Vide si secret.",
+    "statut": "definitif, provisoire (le chiffre peut encore changer) ou secret (masqué, secret statistique).",
+}
+
+
+def _field(name: str, type_: str, *, required: bool = False, **constraints) -> dict:
+    field = {"name": name, "type": type_, "description": DESCRIPTIONS.get(name, "")}
+    cons = dict(constraints)
+    if required:
+        cons["required"] = True
+    if cons:
+        field["constraints"] = cons
+    return field
+
+
+def indicateurs_schema(indicator_codes: list[str], mois_type: str = "string") -> dict:
+    """Table Schema of indicateurs.csv / indicateurs.parquet. `mois` is text `YYYY-MM`
+    (pattern-checked) in both files, so that the two schemas are one."""
+    fields = {
+        "indicateur": _field("indicateur", "string", required=True, enum=sorted(indicator_codes)),
+        "libelle_indicateur": _field("libelle_indicateur", "string", required=True),
+        "niveau": _field("niveau", "string", required=True, enum=NIVEAUX),
+        "code_territoire": _field("code_territoire", "string", required=True),
+        "libelle_territoire": _field("libelle_territoire", "string", required=True),
+        "mois": _field("mois", mois_type, required=True, pattern=MOIS_PATTERN),
+        "ventilation": _field("ventilation", "string", required=True),
+        "modalite": _field("modalite", "string", required=True),
+        "valeur": _field("valeur", "number", minimum=0),
+        "numerateur": _field("numerateur", "integer", minimum=0),
+        "denominateur": _field("denominateur", "integer", minimum=0),
+        "statut": _field("statut", "string", required=True, enum=STATUTS),
+    }
+    return {"fields": [fields[c] for c in COLUMNS], "primaryKey": list(KEY), "missingValues": [""]}
+
+
+REVISION_COLUMNS = [
+    ("indicateur", "string", True, "Code de l'indicateur."),
+    ("niveau", "string", True, "Niveau géographique."),
+    ("code_territoire", "string", True, "Code du territoire."),
+    ("mois", "string", True, "Mois de référence (AAAA-MM)."),
+    ("ventilation", "string", True, "Ventilation."),
+    ("modalite", "string", True, "Catégorie de la ventilation."),
+    ("valeur_precedente", "number", False, "Valeur publiée dans la publication précédente (vide si secret)."),
+    ("valeur_nouvelle", "number", False, "Valeur publiée dans cette publication (vide si secret ou retirée)."),
+    ("numerateur_precedent", "integer", False, "Numérateur publié précédemment."),
+    ("numerateur_nouveau", "integer", False, "Numérateur publié dans cette publication."),
+    ("denominateur_precedent", "integer", False, "Dénominateur publié précédemment."),
+    ("denominateur_nouveau", "integer", False, "Dénominateur publié dans cette publication."),
+    ("statut_precedent", "string", True, "Statut publié précédemment."),
+    ("statut_nouveau", "string", False, "Statut dans cette publication (vide si la ligne a disparu)."),
+    ("motif", "string", True, "Raison de la révision : nouvelle_livraison, maturite ou correction (voir README.md)."),
+    ("publication_precedente", "string", True, "Date de la publication précédente (AAAA-MM-JJ)."),
+]
+MOTIFS = ["nouvelle_livraison", "maturite", "correction"]
+
+
+def revisions_schema() -> dict:
+    fields = []
+    for name, type_, required, description in REVISION_COLUMNS:
+        field = {"name": name, "type": type_, "description": description}
+        cons = {"required": True} if required else {}
+        if name == "motif":
+            cons["enum"] = MOTIFS
+        if name in ("statut_precedent", "statut_nouveau"):
+            cons["enum"] = STATUTS
+        if name == "mois":
+            cons["pattern"] = MOIS_PATTERN
+        if cons:
+            field["constraints"] = cons
+        fields.append(field)
+    return {"fields": fields, "primaryKey": list(KEY), "missingValues": [""]}
+
+
+def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built_at: str) -> Path:
+    indicateurs = indicateurs_schema(indicator_codes)
+    # frictionless reads Parquet through pandas, where a null integer becomes the float NaN
+    # (read as the text "nan"): the Parquet resource counts it as missing too.
+    parquet_schema = {**indicateurs, "missingValues": ["", "nan"]}
+    csv_dialect = {"delimiter": ",", "header": True}
+    package = {
+        "name": f"socle-indicateurs-{date}",
+        "title": "Socle commun d'indicateurs RSA / France Travail",
+        "description": "Indicateurs du socle commun (instruction DGEFP/DPE/2023/192, annexe 4), "
+                       "agrégés par territoire et par mois, avec secret statistique. Voir README.md.",
+        "version": date,
+        "created": built_at,
+        "resources": [
+            {"name": "indicateurs", "path": "indicateurs.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": csv_dialect,
+             "schema": indicateurs},
+            {"name": "indicateurs_parquet", "path": "indicateurs.parquet", "profile": "tabular-data-resource",
+             "format": "parquet", "mediatype": "application/vnd.apache.parquet", "schema": parquet_schema},
+            {"name": "revisions", "path": "revisions.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": csv_dialect,
+             "schema": revisions_schema()},
+        ],
+    }
+    path = folder / "datapackage.json"
+    path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,89 @@
+"""The published table: marts.indicateurs masked (socle.masking), labelled and rounded.
+
+Rates are published as fractions rounded to 4 decimals, delays to 1 decimal, counts as
+integers (publication.md); ties round away from zero (0.00005 → 0.0001, 10.25 → 10.3), the
+usual rule of French official statistics. The kind of each indicator comes from
+dim_indicateurs.type_indicateur (effectif, taux, delai_moyen, delai_median).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from socle.masking import mask
+
+COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
+           "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
+KEY = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"]
+NIVEAUX = ["national", "region", "departement", "bassin"]
+STATUTS = ["definitif", "provisoire", "secret"]
+KINDS = ["effectif", "taux", "delai_moyen", "delai_median"]
+DECIMALS = {"effectif": 0, "taux": 4, "delai_moyen": 1, "delai_median": 1}
+
+PARQUET_SCHEMA = {
+    "indicateur": pl.String, "libelle_indicateur": pl.String, "niveau": pl.String,
+    "code_territoire": pl.String, "libelle_territoire": pl.String, "mois": pl.String,
+    "ventilation": pl.String, "modalite": pl.String, "valeur": pl.Float64, "numerateur": pl.Int64,
+    "denominateur": pl.Int64, "statut": pl.String,
+}
+
+
+def guess_kind(code: str) -> str:
+    if code.startswith(("taux_", "part_")):
+        return "taux"
+    if code.startswith("delai_"):
+        return "delai_median" if "median" in code else "delai_moyen"
+    return "effectif"
+
+
+def indicator_kinds(dim_indicateurs: pl.DataFrame) -> dict[str, str]:
+    """indicateur → kind, from type_indicateur when the dimension has it."""
+    if "type_indicateur" in dim_indicateurs.columns:
+        return dict(zip(dim_indicateurs["indicateur"], dim_indicateurs["type_indicateur"]))
+    return {code: guess_kind(code) for code in dim_indicateurs["indicateur"]}
+
+
+def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame,
+                    threshold: int, masker: Callable = mask) -> pl.DataFrame:
+    """The open-data table (columns COLUMNS, parquet types), sorted for reading."""
+    kinds = indicator_kinds(dim_indicateurs)
+    territories = dim_territoires.select("niveau", "code_territoire", "code_region")
+    masked = masker(indicateurs.select("indicateur", "niveau", "code_territoire", "mois", "ventilation",
+                                       "modalite", "numerateur", "denominateur", "valeur", "statut"),
+                    territories, threshold)
+    order = dim_indicateurs.select(
+        "indicateur", pl.col("libelle").alias("libelle_indicateur"),
+        (pl.col("ordre") if "ordre" in dim_indicateurs.columns else pl.lit(0)).alias("_ordre"))
+    labels = dim_territoires.select("niveau", "code_territoire", "libelle_territoire")
+    decimals = pl.col("indicateur").replace_strict(
+        {code: DECIMALS[kind] for code, kind in kinds.items()}, default=None, return_dtype=pl.Int64)
+    rounded = pl.lit(None, pl.Float64)
+    for d in sorted(set(DECIMALS.values())):
+        rounded = pl.when(decimals == d).then(pl.col("valeur").round(d, mode="half_away_from_zero")).otherwise(rounded)
+    out = (masked.with_columns(valeur=rounded.cast(pl.Float64))
+           .join(order, on="indicateur", how="left")
+           .join(labels, on=["niveau", "code_territoire"], how="left")
+           .with_columns(mois=pl.col("mois").dt.strftime("%Y-%m"),
+                         _niveau=pl.col("niveau").replace_strict(
+                             {n: i for i, n in enumerate(NIVEAUX)}, default=len(NIVEAUX), return_dtype=pl.Int64))
+           .sort("_ordre", "indicateur", "_niveau", "code_territoire", "mois", "ventilation", "modalite"))
+    return out.select([pl.col(c).cast(t) for c, t in PARQUET_SCHEMA.items()])
+
+
+def format_value(value: float | None, decimals: int) -> str | None:
+    if value is None:
+        return None
+    return f"{value:.{decimals}f}"
+
+
+def csv_table(table: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
+    """The same table as text, as written in indicateurs.csv: counts as integers, rates with 4
+    decimals, delays with 1; empty cells for nulls."""
+    decimals = [DECIMALS.get(kinds.get(code, guess_kind(code)), 4) for code in table["indicateur"]]
+    texts = [format_value(v, d) for v, d in zip(table["valeur"].to_list(), decimals)]
+    return table.with_columns(
+        valeur=pl.Series("valeur", texts, dtype=pl.String),
+        numerateur=pl.col("numerateur").cast(pl.String),
+        denominateur=pl.col("denominateur").cast(pl.String))

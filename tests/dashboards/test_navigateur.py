@@ -1,0 +1,196 @@
+"""The dashboard in Debian's chromium (playwright): a real server on a free local port, a sample
+snapshot, a département chosen in the sidebar, figures checked against marts.indicateurs (masked),
+a masked cell that shows no number, the CSV download, a screenshot in the test's tmp dir."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboards import formatting as fmt
+from fabrique_instantane import INDICATEURS, build
+from outils_tableaux import PROJET, figure, masque
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+TYPES = {c: t for c, _o, _l, t, _u, _r in INDICATEURS}
+# browser-side clock: time of the click, time the page title (the chosen territory) changes
+TEMPS_REPONSE = """() => {
+  window.__socle = {};
+  document.addEventListener('mousedown', () => { window.__socle.clic = performance.now(); }, true);
+  new MutationObserver(() => {
+    const h = document.querySelector('.socle-bandeau h1');
+    if (h && h.textContent !== window.__socle.dernier) {
+      window.__socle.dernier = h.textContent; window.__socle.titre = performance.now();
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def serveur(tmp_path):
+    """Streamlit on a free port against a sample snapshot; always stopped at teardown."""
+    home = tmp_path / "home"
+    instantane = build(home, petits={"2B": 0.01, "2A": 0.2})
+    port = _free_port()
+    env = {**os.environ, "SOCLE_HOME": str(home), "SOCLE_LANDING_DIR": str(tmp_path / "landing"),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none"],
+        cwd=PROJET, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start: " + (tmp_path / "streamlit.log").read_text())
+            time.sleep(0.2)
+        yield url, instantane
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.close()
+
+
+def test_dashboard_in_chromium(serveur, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, instantane = serveur
+    expected = masque(instantane.path)
+    m = instantane.mois[-1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.wait_for_selector(".socle-carte")
+            page.wait_for_selector(".socle-table")
+            page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+            rendered = time.perf_counter() - t0
+            print(f"\nmain page (France entière) rendered in {rendered:.2f} s (cold server, first load)")
+
+            font = page.evaluate("() => getComputedStyle(document.querySelector('.socle-carte h3')).fontFamily")
+            assert "Arial" in font or "Marianne" in font
+
+            # choose a département in the sidebar: level, then région, then département (typing to search)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.locator('[data-testid="stRadio"]').get_by_text("Département", exact=True).click()
+            box = page.get_by_role("combobox", name="Région")
+            box.click()
+            box.fill("Corse")
+            page.get_by_role("option", name="Corse (94)").click()
+            expect(page.get_by_role("combobox", name="Région")).to_have_value("Corse (94)")
+            box = page.get_by_role("combobox", name="Département")
+            box.click()
+            box.fill("Haute")
+            page.evaluate(TEMPS_REPONSE)
+            page.get_by_role("option", name="Haute-Corse (2B)").click()
+            expect(page.locator(".socle-bandeau h1")).to_have_text("Haute-Corse")
+            page.wait_for_selector('.socle-table tr[data-code="2B2"]')
+            t = page.evaluate("() => window.__socle")
+            answer = t["titre"] - t["clic"]
+            print(f"choosing the département: new figures on screen {answer:.0f} ms after the click")
+            assert answer < 1000
+            assert re.search(r"[?&]niveau=departement(&|$)", page.url) and re.search(r"[?&]code=2B(&|$)", page.url)
+
+            # the figures on screen are the masked figures of marts.indicateurs
+            n_secret = 0
+            for code, *_ in INDICATEURS:
+                f = figure(expected, code, "departement", "2B", m)
+                shown = page.locator(f'.socle-carte[data-indicateur="{code}"] .socle-valeur').inner_text().strip()
+                if f["statut"] == "secret":
+                    n_secret += 1
+                    assert shown == "secret" and not re.search(r"\d", shown), code
+                elif f["valeur"] is None:
+                    assert shown == fmt.cellule(None, f["statut"], TYPES[code], f["denominateur"])
+                else:
+                    assert shown == fmt.valeur(f["valeur"], TYPES[code]), code
+            assert n_secret >= 1
+            comp = page.locator('.socle-carte[data-indicateur="beneficiaires_sdd"] .socle-comparaison').inner_text()
+            corse = figure(expected, "beneficiaires_sdd", "region", "94", m)
+            assert f"Corse : {fmt.valeur(corse['valeur'], 'effectif')}" in comp.replace("\u00a0:", " :")
+            # a masked cell of the sub-territories table shows « secret », no number
+            secret_cells = page.locator(".socle-table td.socle-td-secret")
+            assert secret_cells.count() > 0
+            for text in secret_cells.all_inner_texts():
+                assert text.strip() == "secret"
+            cell = page.locator('.socle-table tr[data-code="2B2"] td[data-indicateur="beneficiaires_sdd"]')
+            b = figure(expected, "beneficiaires_sdd", "bassin", "2B2", m)
+            assert cell.inner_text().strip() == fmt.cellule(b["valeur"], b["statut"], "effectif", None)
+
+            # the download is what the cards show, masked
+            with page.expect_download() as dl:
+                page.get_by_role("button", name="Télécharger les cartes (CSV)").click()
+            rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8-sig"))))
+            mine = {r["indicateur"]: r for r in rows if r["role"] == "territoire" and r["mois"] == fmt.mois_court(m)}
+            assert mine["nouveaux_entrants"]["statut"] == "secret"
+            assert mine["nouveaux_entrants"]["valeur"] == mine["nouveaux_entrants"]["numerateur"] == ""
+            assert float(mine["beneficiaires_sdd"]["valeur"]) == figure(
+                expected, "beneficiaires_sdd", "departement", "2B", m)["valeur"]
+
+            # a screenshot of the whole page (Streamlit scrolls inside its own container: a tall viewport)
+            page.set_viewport_size({"width": 1440, "height": 4200})
+            page.locator(".socle-bandeau").scroll_into_view_if_needed()
+            page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+            page.wait_for_timeout(1500)
+            shot = tmp_path / "dashboard.png"
+            page.screenshot(path=str(shot))
+            print(f"screenshot: {shot}")
+            assert shot.stat().st_size > 10_000
+
+            # reload with the shared link: same selection, warm server
+            page.set_viewport_size({"width": 1440, "height": 1000})
+            t2 = time.perf_counter()
+            page.goto(page.url)
+            expect(page.locator(".socle-bandeau h1")).to_have_text("Haute-Corse")
+            page.wait_for_selector(".socle-table")
+            print(f"main page from a shared link rendered in {time.perf_counter() - t2:.2f} s (warm server)")
+            # the other pages open without error
+            for path, marker in (("qualite", "[data-testid=stDataFrame] canvas"), ("nouveaux_entrants", ".socle-carte")):
+                page.goto(f"{url}/{path}")
+                page.wait_for_selector(marker)
+                assert page.locator("[data-testid=stException]").count() == 0
+
+            # nothing leaves the machine (no usage statistics, no fonts or scripts from outside)
+            outside = [r for r in requests if not r.startswith((url, "data:", "blob:"))]
+            assert not outside, outside[:5]
+        finally:
+            browser.close()

@@ -1,0 +1,120 @@
+"""The indicator pages and the data-quality page under AppTest."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape, unescape
+
+import duckdb
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fabrique_instantane import INDICATEURS, build
+from outils_tableaux import PROJET
+
+
+def lancer_indicateur(code: str) -> AppTest:
+    script = (f"import sys\nsys.path.insert(0, {str(PROJET)!r})\n"
+              f"from dashboards.ecrans import indicateur\nindicateur.render({code!r})\n")
+    at = AppTest.from_string(script, default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def lancer_qualite() -> AppTest:
+    script = (f"import sys\nsys.path.insert(0, {str(PROJET)!r})\n"
+              "from dashboards.ecrans import qualite\nqualite.render()\n")
+    at = AppTest.from_string(script, default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("code", [c for c, *_ in INDICATEURS])
+def test_indicator_page_shows_the_definitions_of_the_snapshot(instantane, code):
+    with duckdb.connect(str(instantane.path), read_only=True) as con:
+        libelle, definition, sources, regle = con.execute(
+            "select libelle, definition, sources, regle_maturite from marts.dim_indicateurs where indicateur = ?",
+            [code]).fetchone()
+    at = lancer_indicateur(code)
+    text = "\n".join(m.value for m in at.markdown)
+    for part in (libelle, definition, sources, regle):
+        assert escape(part) in text or escape(part).replace(" :", "\u00a0:") in text
+    assert f"<code>{code}</code>" in text
+    assert "entre 1 et 10" in text  # the threshold of the masking, governed parameter
+    assert [h.value for h in at.subheader][:3] == ["Définition", "Sources", "Quand le chiffre devient définitif"]
+
+
+def test_unknown_indicator(instantane):
+    at = AppTest.from_string(f"import sys\nsys.path.insert(0, {str(PROJET)!r})\n"
+                             "from dashboards.ecrans import indicateur\nindicateur.render('inconnu')\n")
+    at.run()
+    assert any("ne figure pas" in e.value for e in at.error)
+
+
+def frame(at: AppTest, first_col: str) -> pl.DataFrame:
+    for df in at.dataframe:
+        if first_col in df.value.columns:
+            return pl.from_pandas(df.value)
+    raise AssertionError(first_col)
+
+
+def test_quality_page(instantane):
+    at = lancer_qualite()
+    with duckdb.connect(str(instantane.path), read_only=True) as con:
+        late_dep = con.execute("select producteur from marts.fct_livraisons_manquantes "
+                               "where nb_livraisons_rejetees = 0 limit 1").fetchone()[0]
+        gap = con.execute("select producteur, mois from marts.fct_livraisons_manquantes "
+                          "where nb_livraisons_rejetees > 0").fetchone()
+        debut = date(2023, 7, 1)  # default period: the last 12 months of the ledger
+        q_total = con.execute("select sum(nb_lignes) from marts.fct_quarantaine_motifs where mois >= ?",
+                              [debut]).fetchone()[0]
+    etat = frame(at, "Situation")
+    late = etat.filter(pl.col("Producteur").str.starts_with(f"Département {late_dep} ")
+                       & (pl.col("Fichier") == "Orientations"))
+    assert late["Situation"].to_list() == ["en retard de 2 mois"]
+    assert etat.filter(pl.col("Producteur") == "CAF/MSA")["Situation"].to_list() == ["à jour"]
+
+    manq = frame(at, "Fichiers reçus mais rejetés")
+    assert sorted(manq["Situation"].to_list()) == ["en retard", "en retard", "manquant"]
+    assert manq.filter(pl.col("Situation") == "manquant")["Mois"].to_list() == [gap[1].strftime("%Y-%m")]
+
+    cal = frame(at, gap[1].strftime("%Y-%m"))
+    row = cal.filter(pl.col("Producteur").str.starts_with(f"Département {gap[0]} ")
+                     & (pl.col("Fichier") == "Accompagnements"))
+    assert row[gap[1].strftime("%Y-%m")].to_list() == ["⚠ manquant (fichier rejeté)"]
+
+    quar = frame(at, "Règle enfreinte")
+    assert quar["Lignes"].sum() == q_total
+
+    # linking: a count of persons between 1 and 10 is never shown
+    li = frame(at, "Mesure")
+    persons = li.filter(pl.col("Mesure").str.starts_with("Personnes"))
+    assert persons.height > 0
+    for r in persons.iter_rows(named=True):
+        if r["Nombre"] == "secret":
+            assert r["Sur"] == "secret" and r["Part"] == "secret"
+        else:
+            n = int(r["Nombre"].replace("\u00a0", ""))
+            assert n == 0 or n >= 11
+    assert (persons["Nombre"] == "secret").any()
+    assert any("arrondissements" in unescape(m.value) for m in at.markdown)
+
+
+def test_quality_filters(instantane):
+    at = lancer_qualite()
+    at.multiselect(key="q_producteurs").select("caf").run()
+    etat = frame(at, "Situation")
+    assert etat["Producteur"].unique().to_list() == ["CAF/MSA"]
+    quar = frame(at, "Règle enfreinte") if any("Règle enfreinte" in d.value.columns for d in at.dataframe) else None
+    if quar is not None:
+        assert quar["Producteur"].unique().to_list() == ["CAF/MSA"]
+
+
+def test_quality_page_with_a_bassin_referential(home):
+    build(home, bassins_reels=True)
+    at = lancer_qualite()
+    rb = frame(at, "Communes absentes (bassin HR)")
+    assert rb.row(0, named=True)["Année"] == 2026

@@ -1,0 +1,163 @@
+"""The open-data export on the hand-made snapshot: exact rows, rounding, masking, files, pointer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from publication import export_opendata
+from publication.table import COLUMNS
+
+DAY = date(2024, 3, 5)
+
+SECRETS = {
+    ("beneficiaires_sdd", "2024-01"): {"35", "56"},                        # 56 = 5; 35 masked with it (lone under 53)
+    ("taux_orientation_15j", "2024-01"): {"35", "53", "93", "B35", "BX"},  # 6/12; 93 under FR, BX next smallest bassin
+    ("delai_orientation_moyen_j", "2024-01"): {"35", "53", "93", "B35", "BX"},  # denominators of 4
+}
+
+
+def cell(table: pl.DataFrame, indicateur: str, code: str, mois: str) -> dict:
+    rows = table.filter((pl.col("indicateur") == indicateur) & (pl.col("code_territoire") == code)
+                        & (pl.col("mois") == mois)).to_dicts()
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_folder_layout_and_latest(published):
+    snapshot, published = published
+    root = snapshot.opendata
+    assert published == root / "2024-03-05"
+    assert (root / "latest").is_symlink() and (root / "latest").readlink() == Path("2024-03-05")
+    assert sorted(p.name for p in published.iterdir()) == [
+        "README.md", "datapackage.json", "indicateurs.csv", "indicateurs.parquet", "manifest.json",
+        "revisions.csv", "validation"]
+    assert sorted(p.name for p in (published / "validation").iterdir()) == [
+        "controles.json", "frictionless.json", "great_expectations.json"]
+    assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
+    assert list((snapshot.logs / "publication").glob("*/data_docs/index.html"))
+
+
+def test_csv_exact(published):
+    _, published = published
+    raw = (published / "indicateurs.csv").read_bytes()
+    raw.decode("utf-8")
+    assert raw.splitlines()[0].decode() == ",".join(COLUMNS)
+    table = pl.read_csv(published / "indicateurs.csv", infer_schema=False)
+    assert table.columns == COLUMNS
+    assert table.height == 11 * 2 * 3
+    secrets = table.filter(pl.col("statut") == "secret")
+    assert secrets.height == 12
+    for (ind, mois), codes in SECRETS.items():
+        got = set(secrets.filter((pl.col("indicateur") == ind) & (pl.col("mois") == mois))["code_territoire"])
+        assert got == codes, (ind, mois)
+    assert secrets.select("valeur", "numerateur", "denominateur").null_count().row(0) == (12, 12, 12)
+    # counts as integers, rates with 4 decimals, delays with 1 (ties away from zero)
+    assert cell(table, "beneficiaires_sdd", "FR", "2024-01") | {} == {
+        "indicateur": "beneficiaires_sdd", "libelle_indicateur": "Bénéficiaires du RSA soumis aux droits et devoirs",
+        "niveau": "national", "code_territoire": "FR", "libelle_territoire": "France", "mois": "2024-01",
+        "ventilation": "ensemble", "modalite": "ensemble", "valeur": "465", "numerateur": "465",
+        "denominateur": None, "statut": "definitif"}
+    assert cell(table, "beneficiaires_sdd", "56", "2024-02")["valeur"] == "0"  # zero is not secret
+    assert cell(table, "taux_orientation_15j", "FR", "2024-01")["valeur"] == "0.6829"
+    assert cell(table, "taux_orientation_15j", "93", "2024-02")["valeur"] == "0.7470"
+    assert cell(table, "taux_orientation_15j", "56", "2024-02")["valeur"] == "0.5000"
+    zero = cell(table, "taux_orientation_15j", "56", "2024-01")
+    assert (zero["valeur"], zero["numerateur"], zero["denominateur"], zero["statut"]) == (None, "0", "0", "definitif")
+    assert cell(table, "delai_orientation_moyen_j", "13", "2024-01")["valeur"] == "10.3"  # 10.25 exactly
+    assert cell(table, "delai_orientation_moyen_j", "84", "2024-01")["valeur"] == "8.0"
+    assert cell(table, "delai_orientation_moyen_j", "13", "2024-02")["valeur"] == "5.1"
+    delay = cell(table, "delai_orientation_moyen_j", "B35", "2024-02")
+    assert (delay["valeur"], delay["numerateur"], delay["denominateur"], delay["statut"]) == ("7.6", None, "12", "provisoire")
+    assert table.head(3)["code_territoire"].to_list() == ["FR", "FR", "53"]
+
+
+def test_parquet_is_the_same_table(published):
+    _, published = published
+    parquet = pl.read_parquet(published / "indicateurs.parquet")
+    assert parquet.columns == COLUMNS
+    assert parquet.schema["valeur"] == pl.Float64 and parquet.schema["numerateur"] == pl.Int64
+    text = pl.read_csv(published / "indicateurs.csv", schema_overrides={
+        "code_territoire": pl.String, "valeur": pl.Float64, "numerateur": pl.Int64, "denominateur": pl.Int64})
+    assert parquet.equals(text)
+    assert cell(parquet, "taux_orientation_15j", "FR", "2024-01")["valeur"] == 0.6829
+
+
+def test_marts_are_untouched(published):
+    snapshot, _ = published
+    import duckdb
+
+    from socle.snapshot import current_snapshot
+
+    with duckdb.connect(str(current_snapshot(snapshot)), read_only=True) as con:
+        assert con.execute("select count(*) from marts.indicateurs where statut = 'secret'").fetchone() == (0,)
+        assert con.execute("select numerateur from marts.indicateurs where indicateur = 'beneficiaires_sdd' "
+                           "and code_territoire = '56' and mois = '2024-01-01'").fetchone() == (5,)
+
+
+def test_frictionless_validate_passes(published):
+    _, published = published
+    exe = Path(sys.executable).with_name("frictionless")
+    proc = subprocess.run([str(exe), "validate", "--json", str(published / "datapackage.json")],
+                          capture_output=True, text=True)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["valid"], report
+    assert sorted(t["name"] for t in report["tasks"]) == ["indicateurs", "indicateurs_parquet", "revisions"]
+    package = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
+    schema = package["resources"][0]["schema"]
+    assert schema["primaryKey"] == ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"]
+    fields = {f["name"]: f for f in schema["fields"]}
+    assert fields["statut"]["constraints"] == {"enum": ["definitif", "provisoire", "secret"], "required": True}
+    assert fields["numerateur"]["type"] == "integer" and fields["valeur"]["type"] == "number"
+
+
+def test_manifest_and_readme(published):
+    _, published = published
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["seuil_secret"] == 11
+    assert manifest["lignes"] == 66 and manifest["cases_secretes"] == 12 and manifest["revisions"] == 0
+    assert manifest["publication_precedente"] is None
+    assert [d["id_livraison"] for d in manifest["livraisons"]] == [
+        "L-ori-13-2024-02", "L-ori-35-2024-02", "L-rsa-2023-12", "L-rsa-2024-01", "L-rsa-2024-02"]
+    assert manifest["livraisons"][3]["sha256"] == "b" * 64
+    assert {f["nom"] for f in manifest["fichiers"]} == {
+        "indicateurs.csv", "indicateurs.parquet", "datapackage.json", "README.md", "revisions.csv"}
+    assert len(manifest["instantane"]["sha256"]) == 64
+    assert "commit" in manifest["version_code"]
+    readme = (published / "README.md").read_text(encoding="utf-8")
+    for text in ("# Socle commun d'indicateurs RSA — données ouvertes du 5 mars 2024",
+                 "Mois couverts : de janvier 2024 à février 2024",
+                 "### Part des nouveaux entrants orientés en moins de 15 jours (`taux_orientation_15j`)",
+                 "Provisoire jusqu'au fichier d'orientations de M+4.",  # maturity rule, from dim_indicateurs
+                 "Seuil appliqué : **11**", "compris entre 1 et 10", "66 lignes, dont 12 cases secrètes"):
+        assert text in readme
+
+
+def test_same_day_export_replaces_the_folder(snapshot):
+    published = export_opendata(snapshot, DAY)
+    first = json.loads((published / "manifest.json").read_text(encoding="utf-8"))["construit_le"]
+    again = export_opendata(snapshot, DAY)
+    assert again == published
+    assert (snapshot.opendata / "latest").readlink() == Path("2024-03-05")
+    assert sorted(p.name for p in snapshot.opendata.iterdir()) == ["2024-03-05", "latest"]
+    assert json.loads((again / "manifest.json").read_text(encoding="utf-8"))["construit_le"] >= first
+
+
+def test_cli_opendata(snapshot, capsys):
+    from publication.__main__ import main
+
+    assert main(["opendata", "--date", "2024-04-02"]) == 0
+    assert "latest → 2024-04-02" in capsys.readouterr().out
+    assert (snapshot.opendata / "latest").readlink() == Path("2024-04-02")
+
+
+def test_no_snapshot_is_a_clear_error(socle_env, capsys):
+    from publication.__main__ import main
+
+    assert main(["opendata"]) == 1
+    assert "aucun instantané courant" in capsys.readouterr().err
