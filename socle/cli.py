@@ -8,7 +8,11 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 from socle.settings import PROJECT_DIR, get_settings
+
+BIN = Path(sys.executable).parent
 
 
 def _summary(settings) -> None:
@@ -64,11 +68,12 @@ def _dagster(_: argparse.Namespace) -> None:
     from socle.dagster_home import prepare
 
     prepare(get_settings())
-    os.execvp("dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1"])
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # dbt for dagster-dbt
+    os.execv(BIN / "dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1"])
 
 
 def _dashboard(args: argparse.Namespace) -> None:
-    os.execvp("streamlit", ["streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
+    os.execv(BIN / "streamlit", ["streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
                             "--server.headless", "true", "--server.address", "127.0.0.1",
                             "--server.port", str(args.port), "--browser.gatherUsageStats", "false"])
 

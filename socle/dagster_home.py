@@ -20,3 +20,4 @@ def prepare(settings: Settings) -> None:
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     os.environ.setdefault("SOCLE_HOME", str(settings.home))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ["DBT_LOG_PATH"] = str(settings.logs / "dbt")

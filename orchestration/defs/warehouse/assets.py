@@ -27,4 +27,6 @@ translator = SocleTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_
 def socle_dbt_assets(context: dg.AssetExecutionContext):
     """Staging, intermediate and marts of the warehouse, built and tested by `dbt build`."""
     dbt: DbtCliResource = context.resources.dbt
-    yield from dbt.cli(["build"], context=context).stream()
+    # One target folder under $SOCLE_HOME (one run at a time), not a new folder per run.
+    target = context.resources.socle.home / "dbt" / "target"
+    yield from dbt.cli(["build"], context=context, target_path=target).stream()
