@@ -26,8 +26,9 @@ import duckdb
 
 from publication import atomic
 from publication.dictionnaire import describe_column, describe_table
-from publication.manifest import DELIVERY_COLUMNS, NATIONAL_PRODUCERS, sha256_file
+from publication.manifest import DELIVERY_COLUMNS, NATIONAL_PRODUCERS
 from publication.source import Snapshot, code_version, masking_threshold, open_snapshot
+from socle.files import sha256_file
 from socle.settings import Settings
 
 log = logging.getLogger(__name__)

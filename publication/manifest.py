@@ -3,7 +3,6 @@ which code version and which masking threshold."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from publication.source import Snapshot, code_version
+from socle.files import sha256_file
 
 DELIVERY_COLUMNS = ["id_livraison", "type_fichier", "producteur", "mois", "sha256", "taille_octets", "recu_le"]
 NATIONAL_PRODUCERS = ("caf", "ft", "referentiel")
@@ -38,14 +38,6 @@ def _plain(value):
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def file_entries(folder: Path, names: list[str]) -> list[dict]:

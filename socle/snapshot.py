@@ -14,27 +14,20 @@ from pathlib import Path
 
 import duckdb
 
+from socle.files import fsync_path
 from socle.settings import Settings
 
 PUBLISHED_SCHEMAS = ("marts",)
 KEEP = 3
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_pointer(pointer: Path, target_name: str) -> None:
     """Atomically make `pointer` name `target_name`."""
     tmp = pointer.with_name(pointer.name + ".tmp")
     tmp.write_text(target_name + "\n", encoding="utf-8")
-    _fsync(tmp)
+    fsync_path(tmp)
     os.replace(tmp, pointer)
-    _fsync(pointer.parent)
+    fsync_path(pointer.parent)
 
 
 def current_snapshot(settings: Settings) -> Path | None:
@@ -69,7 +62,7 @@ def publish(con: duckdb.DuckDBPyConnection, settings: Settings, schemas=PUBLISHE
                 con.execute(f'create table snap.{schema}."{table}" as select * from {schema}."{table}"')
     finally:
         con.execute("detach snap")
-    _fsync(building)
+    fsync_path(building)
     os.replace(building, final)
     write_pointer(settings.current_pointer, final.name)
     prune(settings)
