@@ -44,7 +44,7 @@ dagster: install
 	$(PY) -m socle dagster
 
 bench: install
-	$(PY) -m socle bench
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf var

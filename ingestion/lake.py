@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from ingestion.paths import LandedFile
@@ -35,9 +37,88 @@ def partition_path(lake: Path, landed: LandedFile, delivery_id: str) -> Path:
             f"mois={landed.mois:%Y-%m}" / f"{delivery_id}.parquet")
 
 
+def building(target: Path) -> Path:
+    """Where a lake file is written before its rename: hidden (a reader of the folder skips it)."""
+    return target.with_name(f".{target.stem}.parquet.tmp")
+
+
+def clear_leftovers(lake: Path) -> None:
+    """Remove the half-written files of a killed run (the caller is the only landing at work)."""
+    for path in lake.rglob(".*.parquet.tmp") if lake.exists() else []:
+        path.unlink(missing_ok=True)
+
+
 def write(frame: pl.DataFrame, target: Path) -> None:
     """Write atomically: a killed run never leaves a half-written file under its final name."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".parquet.tmp")
+    tmp = building(target)
     frame.write_parquet(tmp, compression="zstd", statistics=True)
     os.replace(tmp, target)
+
+
+class Parts:
+    """The rows of one delivery, written block by block as temporary (pseudonymised) Parquet parts,
+    then deduplicated and gathered into the delivery's one lake file: memory stays bounded by a
+    block, whatever the size of the file.
+
+    The parts live under `tmp` (outside the lake); the duplicated-key search runs in DuckDB with a
+    memory limit (it spills to `tmp` beyond it).
+    """
+
+    MEMORY_LIMIT = "64MB"
+
+    def __init__(self, tmp: Path, delivery_id: str):
+        self.dir = tmp / delivery_id
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
+        self.files: list[Path] = []
+
+    def __enter__(self) -> Parts:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if frame.height:
+            part = self.dir / f"part-{len(self.files):05d}.parquet"
+            frame.write_parquet(part, compression="lz4", statistics=False)
+            self.files.append(part)
+
+    def duplicated(self, keys: tuple[tuple[str, ...], ...]) -> pl.DataFrame:
+        """[ligne, valeur] of the rows a later row repeats on one of `keys` (the first column of
+        the first key as value): the duplicated-key rule, over every part at once."""
+        schema = {"ligne": pl.Int64, "valeur": pl.String}
+        if not self.files:
+            return pl.DataFrame(schema=schema)
+        con = duckdb.connect(config={"memory_limit": self.MEMORY_LIMIT, "threads": 2,
+                                     "temp_directory": str(self.dir / "spill")})
+        try:
+            con.execute("set enable_progress_bar = false")
+            files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in self.files)
+            parts = f"read_parquet([{files}])"
+            found = []
+            for key in keys:
+                cols = ", ".join(f'"{c}"' for c in key)
+                same = " and ".join(f'p."{c}" is not distinct from d."{c}"' for c in key)
+                found.append(con.sql(f"""
+                    with d as (select {cols}, max(ligne) as derniere from {parts} group by all having count(*) > 1)
+                    select p.ligne, p."{keys[0][0]}" as valeur from {parts} as p join d on {same}
+                    where p.ligne < d.derniere""").pl())
+        finally:
+            con.close()
+        return pl.concat([f.cast(schema) for f in found]).unique("ligne").sort("ligne")
+
+    def write(self, target: Path, schema: dict[str, pl.DataType], drop: list[int]) -> int:
+        """Gather the parts (less the `drop` lines) into `target`, atomically; return the row count."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = building(target)
+        if not self.files:
+            pl.DataFrame(schema=schema).write_parquet(tmp, compression="zstd", statistics=True)
+        else:
+            rows = pl.scan_parquet(self.files)
+            if drop:
+                rows = rows.filter(~pl.col("ligne").is_in(drop))
+            rows.sink_parquet(tmp, compression="zstd", statistics=True)
+        os.replace(tmp, target)
+        return pl.scan_parquet(target).select(pl.len()).collect().item()

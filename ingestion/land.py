@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import logging
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -69,26 +70,57 @@ def _render_quarantine(failures: pl.DataFrame, kind_name: str, pseudo: Pseudonym
         .otherwise(value)).drop("_ident", "_coded")
 
 
-def _process_rows(raw: readers.RawTable, landed: LandedFile, name: str):
-    """Return (loaded typed rows, failures, ignored columns)."""
-    kind = KINDS[landed.schema_kind]
-    header = [c for c in raw.frame.columns if c != LINE]
+def _check_header(header: list[str], kind, name: str) -> list[str]:
+    """Reject a header that lacks a required or needed column; return the columns to drop (unknown)."""
     missing = [c.name for c in kind.columns if c.presence in ("required", "needed") and c.name not in header]
     if missing:
         raise FileRejected(f"{name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}")
-    ignored = [c for c in header if c not in kind.names]
+    return [c for c in header if c not in kind.names]
+
+
+def _check_block(raw: readers.RawTable, kind, max_date: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return (typed rows that pass the row checks, failures) of one block of a file."""
     typed, failures = parsing.parse(raw.frame, kind)
     clean = typed.filter(~pl.col(LINE).is_in(failures[LINE].implode()))
-    failures = pl.concat([failures, validation.check_values(clean, kind, _max_date(landed.mois))])
+    failures = pl.concat([failures, validation.check_values(clean, kind, max_date)])
     passed = typed.filter(~pl.col(LINE).is_in(failures[LINE].implode()))
-    dups = validation.duplicated_keys(passed, kind)
-    loaded = passed.filter(~pl.col(LINE).is_in(dups[LINE].implode()))
     ragged = pl.DataFrame({LINE: [ln for ln, _ in raw.bad_lines],
                            "colonne": [None] * len(raw.bad_lines),
                            "valeur": [f"{n} champs au lieu de {raw.header_width}" for _, n in raw.bad_lines],
                            "regle": ["nombre_de_champs"] * len(raw.bad_lines)},
                           schema=validation.FAILURE_SCHEMA)
-    return loaded, pl.concat([ragged, failures, dups]), ignored
+    unreadable = pl.DataFrame({LINE: raw.unreadable_lines, "colonne": [None] * len(raw.unreadable_lines),
+                               "valeur": [None] * len(raw.unreadable_lines),
+                               "regle": ["encodage_illisible"] * len(raw.unreadable_lines)},
+                              schema=validation.FAILURE_SCHEMA)
+    return passed, pl.concat([ragged, unreadable, failures])
+
+
+def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, did: str, source,
+               name: str) -> tuple[int, pl.DataFrame, list[str]]:
+    """Check, pseudonymise and write the rows of a file block by block (memory bounded by a block),
+    apply the duplicated-key rule over the whole file, write its lake file. Return (rows loaded,
+    quarantine, ignored columns)."""
+    kind = KINDS[landed.schema_kind]
+    ignored = _check_header(source.header, kind, name)
+    schema = lake.lake_schema(landed.type_fichier)
+    renamed = {c: n for c, n in lake.RENAMED.items() if c in kind.names}
+    quarantine = []
+    with lake.Parts(settings.home / "tmp" / "ingestion", did) as parts:
+        for block in source:
+            passed, failures = _check_block(block, kind, _max_date(landed.mois))
+            quarantine.append(_render_quarantine(failures, kind.name, pseudo))
+            out = passed.with_columns(
+                *[pseudo.series(passed[c]).alias(c) for c in IDENTIFIERS if c in passed.columns],
+                id_livraison=pl.lit(did), producteur=pl.lit(landed.producteur), mois=pl.lit(landed.mois),
+            ).rename(renamed)
+            parts.add(out.select([pl.col(c).cast(t) for c, t in schema.items()]))
+        keys = tuple(tuple(renamed.get(c, c) for c in key) for key in kind.keys)
+        dups = parts.duplicated(keys).select(
+            LINE, pl.lit(",".join(kind.keys[0])).alias("colonne"), "valeur", pl.lit("cle_dupliquee").alias("regle"))
+        loaded = parts.write(lake.partition_path(settings.lake, landed, did), schema, dups[LINE].to_list())
+    quarantine = pl.concat([*quarantine, dups.cast(validation.FAILURE_SCHEMA)]) if quarantine else dups
+    return loaded, quarantine, ignored
 
 
 def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Outcome:
@@ -105,36 +137,36 @@ def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Out
         landed = recognise(settings.landing_dir, path)
         row.update(type_fichier=landed.type_fichier, producteur=landed.producteur, mois=landed.mois,
                    extension=landed.extension)
-        raw = readers.read(path, relative, landed.extension)
-        row.update(encodage=raw.encoding, delimiteur=raw.delimiter)
         if landed.type_fichier == "bassins":
+            raw = readers.read(path, relative, landed.extension)
+            row.update(encodage=raw.encoding, delimiteur=raw.delimiter)
             loaded, failures, ignored, _ = bassins.normalise(raw, relative)
             out = loaded.select(pl.lit(did).alias("id_livraison"), pl.lit(landed.mois.year).alias("annee"),
                                 LINE, "code_commune", "code_bassin", "libelle_bassin")
+            schema = lake.lake_schema(landed.type_fichier)
+            out = out.select([pl.col(c).cast(t) for c, t in schema.items()])
+            lake.write(out, lake.partition_path(settings.lake, landed, did))
+            n_loaded = out.height
+            quarantine = _render_quarantine(failures, landed.schema_kind, pseudo)
         else:
-            loaded, failures, ignored = _process_rows(raw, landed, relative)
-            out = loaded.with_columns(
-                *[pseudo.series(loaded[c]).alias(c) for c in IDENTIFIERS if c in loaded.columns],
-                id_livraison=pl.lit(did), producteur=pl.lit(landed.producteur), mois=pl.lit(landed.mois),
-            ).rename({c: n for c, n in lake.RENAMED.items() if c in loaded.columns})
-        schema = lake.lake_schema(landed.type_fichier)
-        out = out.select([pl.col(c).cast(t) for c, t in schema.items()])
-        lake.write(out, lake.partition_path(settings.lake, landed, did))
+            source = readers.stream(path, relative, landed.extension)
+            row.update(encodage=source.encoding, delimiteur=source.delimiter)
+            n_loaded, quarantine, ignored = _land_rows(settings, pseudo, landed, did, source, relative)
+            row.update(encodage=source.encoding)  # known for sure once every line is read
     except FileRejected as exc:
         row.update(statut="rejetee", motif_rejet=str(exc))
         ledger.record(con, row, None)
         log.warning("fichier rejeté : %s", exc)
         return Outcome(relative, "rejetee", str(exc))
-    quarantine = _render_quarantine(failures, landed.schema_kind, pseudo).with_columns(
-        id_livraison=pl.lit(did))
+    quarantine = quarantine.with_columns(id_livraison=pl.lit(did))
     n_quarantined = quarantine[LINE].n_unique()
-    row.update(statut="acceptee", lignes_lues=out.height + n_quarantined, lignes_chargees=out.height,
+    row.update(statut="acceptee", lignes_lues=n_loaded + n_quarantined, lignes_chargees=n_loaded,
                lignes_quarantaine=n_quarantined, colonnes_ignorees=",".join(ignored) or None)
     ledger.record(con, row, quarantine)
     log.info("fichier accepté : %s (%s, %s) : %d lignes chargées, %d en quarantaine%s", relative,
-             raw.encoding or landed.extension, repr(raw.delimiter) if raw.delimiter else "-", out.height,
-             n_quarantined, f", colonnes ignorées : {', '.join(ignored)}" if ignored else "")
-    return Outcome(relative, "acceptee", "", out.height + n_quarantined, out.height, n_quarantined)
+             row.get("encodage") or landed.extension, repr(row.get("delimiteur")) if row.get("delimiteur") else "-",
+             n_loaded, n_quarantined, f", colonnes ignorées : {', '.join(ignored)}" if ignored else "")
+    return Outcome(relative, "acceptee", "", n_loaded + n_quarantined, n_loaded, n_quarantined)
 
 
 def type_of(settings: Settings, path: Path) -> str | None:
@@ -152,6 +184,9 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
     own = con is None
     con = con or ledger.connect(settings.warehouse)
     try:
+        # leftovers of a killed run (the open warehouse makes this the only landing at work)
+        shutil.rmtree(settings.home / "tmp" / "ingestion", ignore_errors=True)
+        lake.clear_leftovers(settings.lake)
         files = [p for p in scan(settings.landing_dir) if types is None or type_of(settings, p) in types]
         outcomes = [land_file(con, settings, pseudo, p) for p in files]
         ledger.refresh_views(con, settings.lake)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -98,3 +99,23 @@ def refresh_views(con: duckdb.DuckDBPyConnection, lake: Path) -> None:
         else:
             cols = ", ".join(f'"{c}" {_sql_type(t)}' for c, t in schema.items())
             con.execute(f"create table raw.{type_fichier} ({cols})")
+    export_registry(con, lake)
+
+
+def export_registry(con: duckdb.DuckDBPyConnection, lake: Path) -> None:
+    """Copy the ledger and the quarantine into the lake, so that every engine reads one raw layer.
+
+    `<lake>/_registre/livraisons/livraisons.parquet` and `quarantaine/quarantaine.parquet` are
+    rewritten whole (and atomically) after each landing; every kind gets its folder, even before
+    its first file, so that an engine reading the lake by folder (Spark) sees an empty table
+    rather than none.
+    """
+    for type_fichier in TYPES:
+        (lake / type_fichier).mkdir(parents=True, exist_ok=True)
+    for table, order in (("livraisons", "id_livraison"), ("quarantaine", "id_livraison, ligne, colonne")):
+        target = lake / "_registre" / table / f"{table}.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".parquet.tmp")
+        con.execute(f"copy (select * from raw.{table} order by {order}) to '{tmp.as_posix()}' "
+                    "(format parquet, compression zstd)")
+        os.replace(tmp, target)

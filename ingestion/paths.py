@@ -11,6 +11,7 @@ from ingestion import communes
 from ingestion.errors import FileRejected
 
 EXTENSIONS = ("csv", "xlsx", "parquet")
+MIN_MONTH = date(1990, 1, 1)
 _MONTH = r"(?P<year>\d{4})-(?P<month>\d{2})"
 _PATTERNS = [
     (re.compile(rf"^(?P<producer>caf)/(?P<kind>rsa)_{_MONTH}\.(?P<ext>\w+)$", re.I), None),
@@ -51,6 +52,13 @@ def recognise(landing: Path, path: Path) -> LandedFile:
         month = int(m.groupdict().get("month") or 1)
         if not 1 <= month <= 12:
             raise FileRejected(f"{relative} : le mois {m['year']}-{m['month']} n'existe pas")
+        if scope != "referentiel":
+            # a monthly file describes a month that has begun, since 1990 (the earliest date accepted)
+            reference, today = date(int(m["year"]), month, 1), date.today()
+            if reference > today.replace(day=1):
+                raise FileRejected(f"{relative} : le mois {m['year']}-{m['month']} n'est pas encore commencé")
+            if reference < MIN_MONTH:
+                raise FileRejected(f"{relative} : le mois {m['year']}-{m['month']} est antérieur à 1990")
         producer = "referentiel" if scope == "referentiel" else m["producer"].strip().upper()
         if scope == "departement" and producer not in communes.departement_codes():
             raise FileRejected(f"{relative} : « {m['producer']} » n'est pas un code de département")

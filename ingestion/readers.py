@@ -1,16 +1,24 @@
-"""Read a landed file into a frame of strings, whatever its format.
+"""Read a landed file into frames of strings, whatever its format.
 
 CSV: UTF-8 (with or without BOM) or Windows-1252, `;` or `,`, blank lines
-skipped; lines with more or fewer fields than the header are set aside (they
-are quarantined, not parsed). `.xlsx` and `.parquet` are read with polars.
-Header names are matched case-insensitively, ignoring accents and surrounding
-spaces. Every row keeps `ligne`, its line in the file (header = line 1).
+skipped (a line whose fields are all empty, as spreadsheets export, is blank
+too); lines with more or fewer fields than the header are set aside (they
+are quarantined, not parsed). A CSV is read in blocks of lines, never whole
+(`open_csv` streams it; `read_csv` gathers the blocks for small files). Each
+line is decoded on its own: as UTF-8 when it is valid UTF-8, else as
+Windows-1252, so that a file whose lines were written with both encodings
+loses nothing; a line neither can decode is set aside (quarantined). A
+quoted field never spans lines. `.xlsx` and `.parquet` are read with polars,
+in one block. Header names are matched case-insensitively, ignoring accents
+and surrounding spaces. Every row keeps `ligne`, its line in the file
+(header = line 1).
 """
 
 from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +27,8 @@ import polars as pl
 from ingestion.errors import FileRejected
 
 LINE = "ligne"
+BOM = b"\xef\xbb\xbf"
+BLOCK_BYTES = 2 << 20  # a block of about 2 MB of lines is parsed at a time
 
 
 @dataclass
@@ -28,6 +38,7 @@ class RawTable:
     delimiter: str | None = None
     bad_lines: list[tuple[int, int]] = field(default_factory=list)  # (line, field count)
     header_width: int = 0
+    unreadable_lines: list[int] = field(default_factory=list)  # lines no accepted encoding decodes
 
 
 def normalise_header(name: str) -> str:
@@ -35,55 +46,124 @@ def normalise_header(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in data[:65536]:
-        raise FileRejected(f"{name} : fichier illisible (contenu binaire, ce n'est pas un CSV)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise FileRejected(f"{name} : encodage illisible ({exc.reason})") from None
+def _decode_line(data: bytes) -> tuple[str | None, str | None]:
+    """(text, encoding) of one line: UTF-8 when valid, else Windows-1252, else (None, None)."""
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), ("utf-8" if not data.isascii() else None)
     except UnicodeDecodeError:
         pass
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
-        raise FileRejected(f"{name} : encodage illisible (ni UTF-8 ni Windows-1252)") from None
+        return None, None
 
 
-def _split_quoted(lines: list[str], delimiter: str) -> list[list[str]]:
-    return list(csv.reader(lines, delimiter=delimiter))
+class CsvStream:
+    """A CSV file read block by block; the header is read (and checked) when it is opened."""
+
+    def __init__(self, path: Path, name: str):
+        self.path, self.name = path, name
+        with path.open("rb") as f:
+            head = f.read(65536)
+        if b"\x00" in head:
+            raise FileRejected(f"{name} : fichier illisible (contenu binaire, ce n'est pas un CSV)")
+        self.bom = head.startswith(BOM)
+        self._seen: set[str] = set()  # encodings that non-ASCII lines needed
+        self.header_line = None
+        for number, text in self._lines_of_head():
+            if text is None:
+                raise FileRejected(f"{name} : encodage illisible (ni UTF-8 ni Windows-1252)")
+            if text.strip():
+                self.header_line = number
+                break
+        if self.header_line is None:
+            raise FileRejected(f"{name} : fichier vide (pas même une ligne d'en-tête)")
+        line = text.removesuffix("\r")
+        if ";" not in line and "," not in line:
+            raise FileRejected(f"{name} : délimiteur non reconnu (l'en-tête ne contient ni « ; » ni « , », "
+                               "les seuls séparateurs acceptés)")
+        self.delimiter = ";" if line.count(";") > line.count(",") else ","
+        self.header = [normalise_header(h) for h in next(csv.reader([line], delimiter=self.delimiter))]
+        check_header(self.header, name)
+        self.header_width = len(self.header)
+
+    def _lines_of_head(self) -> Iterator[tuple[int, str | None]]:
+        for number, lines in self._blocks(stop_after_first_text=True):
+            for i, text in enumerate(lines):
+                yield number + i, text
+
+    @property
+    def encoding(self) -> str:
+        base = "utf-8-sig" if self.bom else "utf-8"
+        if "windows-1252" not in self._seen:
+            return base
+        return "windows-1252" if "utf-8" not in self._seen and not self.bom else f"mixte ({base}, windows-1252)"
+
+    def _blocks(self, stop_after_first_text: bool = False) -> Iterator[tuple[int, list[str | None]]]:
+        """(number of the first line, decoded lines without their end) per block of the file."""
+        number = 1
+        with self.path.open("rb") as f:
+            if self.bom:
+                f.read(3)
+            rest = b""
+            while True:
+                data = f.read(BLOCK_BYTES if not stop_after_first_text else 65536)
+                end = not data
+                data = rest + data
+                cut = len(data) if end else data.rfind(b"\n") + 1
+                if not end and cut == 0:
+                    rest = data
+                    continue
+                block, rest = data[:cut], data[cut:]
+                raw = block.split(b"\n")
+                if raw and raw[-1] == b"":
+                    raw.pop()
+                try:
+                    text = block.decode("utf-8")
+                    if not block.isascii():
+                        self._seen.add("utf-8")
+                    lines = text.split("\n")
+                    if lines and lines[-1] == "":
+                        lines.pop()
+                except UnicodeDecodeError:
+                    lines = []
+                    for item in raw:
+                        decoded, enc = _decode_line(item)
+                        if enc:
+                            self._seen.add(enc)
+                        lines.append(decoded)
+                if lines:
+                    yield number, lines
+                    number += len(lines)
+                if end:
+                    return
+
+    def __iter__(self) -> Iterator[RawTable]:
+        """The data rows, one RawTable per block (its own bad and unreadable lines)."""
+        width, delimiter = self.header_width, self.delimiter
+        for first, lines in self._blocks():
+            numbers = range(first, first + len(lines))
+            unreadable = [n for n, t in zip(numbers, lines) if t is None and n > self.header_line]
+            body = pl.DataFrame({LINE: list(numbers), "text": lines}, schema={LINE: pl.Int64, "text": pl.String})
+            body = body.filter(pl.col(LINE) > self.header_line, pl.col("text").is_not_null()).with_columns(
+                pl.col("text").str.strip_suffix("\r"))
+            body = body.filter(pl.col("text").str.strip_chars() != "")
+            if body["text"].str.contains('"', literal=True).any():
+                fields = pl.Series("fields", [next(csv.reader([t], delimiter=delimiter), [])
+                                              for t in body["text"]], dtype=pl.List(pl.String))
+            else:
+                fields = body["text"].str.split(delimiter).alias("fields")
+            body = body.with_columns(fields).with_columns(n=pl.col("fields").list.len())
+            blank = pl.col("fields").list.eval(pl.element().str.strip_chars() == "").list.all()
+            body = body.filter(~blank)
+            bad = body.filter(pl.col("n") != width)
+            good = body.filter(pl.col("n") == width)
+            frame = good.select(pl.col(LINE), *[pl.col("fields").list.get(i).alias(h)
+                                                for i, h in enumerate(self.header)])
+            yield RawTable(frame, self.encoding, delimiter, list(zip(bad[LINE], bad["n"])), width, unreadable)
 
 
-def read_csv(path: Path, name: str) -> RawTable:
-    text, encoding = _decode(path.read_bytes(), name)
-    lines = pl.DataFrame({"text": text.split("\n")}).with_row_index(LINE, offset=1).with_columns(
-        pl.col("text").str.strip_suffix("\r"), pl.col(LINE).cast(pl.Int64))
-    lines = lines.filter(pl.col("text").str.strip_chars() != "")
-    if lines.is_empty():
-        raise FileRejected(f"{name} : fichier vide (pas même une ligne d'en-tête)")
-    header_line = lines["text"][0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    header = [normalise_header(h) for h in _split_quoted([header_line], delimiter)[0]]
-    body = lines.slice(1)
-    width = len(header)
-    if body["text"].str.contains('"', literal=True).any():
-        fields = pl.Series("fields", _split_quoted(body["text"].to_list(), delimiter),
-                           dtype=pl.List(pl.String))
-    else:
-        fields = body["text"].str.split(delimiter).alias("fields")
-    body = body.with_columns(fields).with_columns(n=pl.col("fields").list.len())
-    bad = body.filter(pl.col("n") != width)
-    good = body.filter(pl.col("n") == width)
-    frame = good.select(
-        pl.col(LINE), *[pl.col("fields").list.get(i).alias(f"__{i}") for i in range(width)])
-    frame = _rename(frame, header, name)
-    return RawTable(frame, encoding, delimiter, list(zip(bad[LINE], bad["n"])), width)
-
-
-def _rename(frame: pl.DataFrame, header: list[str], name: str) -> pl.DataFrame:
+def check_header(header: list[str], name: str) -> None:
     seen = set()
     for h in header:
         if h in seen:
@@ -91,6 +171,24 @@ def _rename(frame: pl.DataFrame, header: list[str], name: str) -> pl.DataFrame:
         seen.add(h)
     if LINE in seen:
         raise FileRejected(f"{name} : colonne « {LINE} » réservée")
+
+
+def open_csv(path: Path, name: str) -> CsvStream:
+    return CsvStream(path, name)
+
+
+def read_csv(path: Path, name: str) -> RawTable:
+    """The whole CSV in one RawTable (small files: referentials, tests)."""
+    stream = open_csv(path, name)
+    parts = list(stream)
+    empty = pl.DataFrame(schema={LINE: pl.Int64, **{h: pl.String for h in stream.header}})
+    return RawTable(pl.concat([empty, *[p.frame for p in parts]]), stream.encoding, stream.delimiter,
+                    [b for p in parts for b in p.bad_lines], stream.header_width,
+                    [u for p in parts for u in p.unreadable_lines])
+
+
+def _rename(frame: pl.DataFrame, header: list[str], name: str) -> pl.DataFrame:
+    check_header(header, name)
     data_cols = [c for c in frame.columns if c != LINE]
     return frame.rename(dict(zip(data_cols, header)))
 
@@ -129,9 +227,33 @@ def _read_table(path: Path, name: str, fmt: str) -> RawTable:
     return RawTable(frame.filter(~blank) if frame.width > 1 else frame, header_width=len(header))
 
 
-def read(path: Path, name: str, extension: str) -> RawTable:
+class _OneBlock:
+    """A table read whole (xlsx, parquet) behind the CsvStream interface."""
+
+    def __init__(self, table: RawTable):
+        self.table = table
+        self.header = [c for c in table.frame.columns if c != LINE]
+        self.encoding, self.delimiter, self.header_width = None, None, table.header_width
+
+    def __iter__(self) -> Iterator[RawTable]:
+        yield self.table
+
+
+def _check_size(path: Path, name: str) -> None:
     if path.stat().st_size == 0:
         raise FileRejected(f"{name} : fichier vide (0 octet)")
+
+
+def stream(path: Path, name: str, extension: str) -> CsvStream | _OneBlock:
+    """The file's header (checked) and its rows block by block: what ingestion reads."""
+    _check_size(path, name)
+    if extension == "csv":
+        return open_csv(path, name)
+    return _OneBlock(_read_table(path, name, extension))
+
+
+def read(path: Path, name: str, extension: str) -> RawTable:
+    _check_size(path, name)
     if extension == "csv":
         return read_csv(path, name)
     return _read_table(path, name, extension)

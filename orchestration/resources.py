@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from packaging import version
 
 from orchestration.dbt_project import DBT_EXECUTABLE, socle_dbt
 from socle.lock import pipeline_lock
@@ -20,7 +22,19 @@ def socle(_) -> Settings:
         yield settings
 
 
+class SocleDbtCliResource(DbtCliResource):
+    """dagster-dbt learns dbt's version by running `dbt --version`, which asks pypi.org for the
+    latest dbt-core and adapters (a call home at every run; seconds lost when offline). The
+    installed dbt-core says it without a network."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        from dbt.version import __version__
+
+        return version.parse(__version__)
+
+
 def dbt_resource() -> DbtCliResource:
     executable = DBT_EXECUTABLE if Path(DBT_EXECUTABLE).exists() else "dbt"
     os.environ.setdefault("SOCLE_HOME", str(get_settings().home))
-    return DbtCliResource(project_dir=socle_dbt, dbt_executable=executable)
+    return SocleDbtCliResource(project_dir=socle_dbt, dbt_executable=executable)

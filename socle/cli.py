@@ -18,12 +18,19 @@ def _summary(settings) -> None:
     import duckdb
 
     from socle import snapshot
+    from socle.lock import PipelineBusy, pipeline_lock
 
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        accepted, rejected, current, quarantined = con.execute(
-            "select count(*) filter (where statut = 'acceptee'), count(*) filter (where statut = 'rejetee'), "
-            "count(*) filter (where est_courante), "
-            "coalesce(sum(lignes_quarantaine) filter (where est_courante), 0) from raw.livraisons").fetchone()
+    # Only with the pipeline lock: a run of its own opens the warehouse, and an open file (even
+    # read-only) would make that run fail.
+    try:
+        with pipeline_lock(settings.lock_file), duckdb.connect(str(settings.warehouse), read_only=True) as con:
+            accepted, rejected, current, quarantined = con.execute(
+                "select count(*) filter (where statut = 'acceptee'), count(*) filter (where statut = 'rejetee'), "
+                "count(*) filter (where est_courante), "
+                "coalesce(sum(lignes_quarantaine) filter (where est_courante), 0) from raw.livraisons").fetchone()
+    except PipelineBusy:
+        print("\nUn autre run du pipeline tient l'entrepôt : pas de résumé des livraisons.")
+        return
     print(f"\nLivraisons : {accepted} acceptées ({current} courantes), {rejected} rejetées ; "
           f"{quarantined} lignes en quarantaine dans les livraisons courantes.")
     current_snap = snapshot.current_snapshot(settings)
@@ -50,17 +57,40 @@ def _summary(settings) -> None:
 
 def _run(_: argparse.Namespace) -> None:
     from orchestration.run import run_pipeline
+    from socle.lock import PipelineBusy, pipeline_lock
 
     settings = get_settings()
+    try:  # a clear answer when another run holds the warehouse (the run's own lock still decides)
+        with pipeline_lock(settings.lock_file):
+            pass
+    except PipelineBusy as busy:
+        print(f"{busy} : rien n'est fait.", file=sys.stderr)
+        sys.exit(1)
     result = run_pipeline(settings)
+    refused = not result.success and _refused_busy(result)
     if result.success:
         result = run_pipeline(settings, job_name="opendata")
     _summary(settings)
     if not result.success:
+        if refused:
+            print("\nRun refusé : un autre run du pipeline est en cours ; ce run n'a rien écrit, "
+                  "l'instantané courant n'a pas changé.", file=sys.stderr)
+            sys.exit(1)
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         print(f"\nLe run a échoué (étapes : {', '.join(failed) or 'contrôle bloquant'}) : "
               "l'instantané courant n'a pas changé.", file=sys.stderr)
         sys.exit(1)
+
+
+def _refused_busy(result) -> bool:
+    """The run failed because another run held the pipeline lock (its resource could not start)."""
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None:
+            if error.cls_name == "PipelineBusy":
+                return True
+            error = error.cause
+    return False
 
 
 def _dagster(_: argparse.Namespace) -> None:

@@ -1,7 +1,7 @@
 -- Registre des livraisons, typé. Toutes les livraisons, acceptées ou rejetées, courantes ou remplacées.
 select
-    cast(id_livraison as varchar) as id_livraison,
-    cast(chemin as varchar) as chemin,
+    cast(id_livraison as {{ dbt.type_string() }}) as id_livraison,
+    cast(chemin as {{ dbt.type_string() }}) as chemin,
     lower(trim(type_fichier)) as type_fichier,
     trim(producteur) as producteur,
     cast(mois as date) as mois,

@@ -1,0 +1,119 @@
+"""Whole runs of `python -m socle run` (issue #9): idempotence, crash safety, concurrency, privacy.
+
+The runs themselves happen in two background lanes (pipeline_runs.Lanes); each test here checks
+what one lane recorded. Kills are SIGKILL to the run's process group, at a phase detected by
+polling (pipeline_runs.kill_when).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline_runs import PSEUDO_KEY, identifiers
+from privacy_scan import scan
+
+pytestmark = pytest.mark.slow
+
+BUSY = "un autre run du pipeline est en cours"
+
+
+def test_two_runs_on_the_same_landing_give_identical_figures_and_open_data(lanes):
+    """The first run and the next complete one (after a run killed during publication, which left
+    nothing behind) on the same landing: identical figures, identical open data, nothing landed
+    twice."""
+    r = lanes.wait("b")
+    assert r["b2_rc"].count(0) == 1, r["b2_out"]
+    assert r["b2_state"]["CURRENT"] != r["b1_state"]["CURRENT"]  # the second run did publish
+    assert r["b2_indicateurs"] == r["b1_indicateurs"]
+    assert r["b2_csv"] == r["b1_csv"]
+    # nothing was landed twice: same deliveries, same raw layer
+    assert r["b2_ledger"] == r["b1_ledger"]
+    assert r["b2_lake"] == r["b1_lake"]
+    assert r["b2_leftovers"] == []  # the killed export's folder, the killed run's snapshot: cleared
+
+
+def test_two_runs_started_together_do_not_both_write(lanes):
+    import dagster as dg
+
+    r = lanes.wait("b")
+    winner, loser = (0, 1) if r["b2_rc"][0] == 0 else (1, 0)
+    assert r["b2_rc"][winner] == 0 and r["b2_rc"][loser] != 0, r["b2_out"]
+    assert BUSY in r["b2_out"][loser] and "Traceback (most recent call last)" not in r["b2_out"][loser]
+    # one new snapshot only (the first run's and the winner's)
+    assert len(r["b2_snapshots"]) == 2
+    instance = dg.DagsterInstance.from_config(str(r["b_home"] / "dagster"))
+    try:
+        runs = instance.get_runs(filters=dg.RunsFilter(job_name="pipeline"))
+        statuses = sorted(run.status.value for run in runs)
+        # the first run, the run killed while publishing (never marked ended), the winner; the loser
+        # was refused either before it started a Dagster run (the command's own check of the lock)
+        # or when its run took the lock (a failed run that wrote nothing)
+        assert statuses in (["STARTED", "SUCCESS", "SUCCESS"], ["FAILURE", "STARTED", "SUCCESS", "SUCCESS"]), statuses
+        written = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey(["marts", "indicateurs"])), limit=100).records
+        for failed in (run for run in runs if run.status.value == "FAILURE"):
+            assert failed.run_id not in {rec.run_id for rec in written}
+            events = instance.all_logs(failed.run_id)
+            assert not [e for e in events if e.dagster_event and e.dagster_event.event_type_value in (
+                "ASSET_MATERIALIZATION", "STEP_START")]
+    finally:
+        instance.dispose()
+
+
+def test_readers_never_see_an_error_nor_a_half_built_table_during_a_run(lanes):
+    rep = lanes.wait("b")["b2_readers"]
+    assert rep["errors"] == []
+    # they kept reading across the switch: both snapshots seen, both analyst files seen
+    assert len(set(rep["instantane"])) == 2, set(rep["instantane"])
+    assert len(set(rep["analystes"])) == 2, set(rep["analystes"])
+    assert len(rep["opendata"]) > 20
+    assert len(rep["tableau_de_bord"]) >= 5
+    assert len({c for c in rep["tableau_de_bord"] if c}) == 2, set(rep["tableau_de_bord"])
+
+
+def test_a_killed_open_data_export_leaves_latest_as_it_was(lanes):
+    r = lanes.wait("b")
+    assert r["kill_export_state"] == r["b1_state"]
+
+
+@pytest.mark.parametrize("phase", ["ingestion", "dbt", "publication"])
+def test_a_run_killed_leaves_the_current_snapshot_and_latest_open_data_as_they_were(lanes, phase):
+    lane = "b" if phase == "publication" else "a"
+    r = lanes.wait(lane)
+    assert r[f"kill_{phase}_state"] == r[f"{lane}1_state"]
+    out = r[f"kill_{phase}_out"]
+    if phase == "ingestion":  # killed before dbt started
+        assert "Running dbt command" not in out and not r["kill_ingestion_dbt_running"]
+    elif phase == "dbt":  # killed while dbt was building models
+        assert r["kill_dbt_dbt_running"] and "OK created sql" in out and "Completed successfully" not in out
+    else:  # killed after dbt, while the new snapshot was being written
+        assert "Completed successfully" in out and r["kill_publication_building"]
+
+
+def test_after_the_kills_the_next_run_publishes_the_right_figures(lanes):
+    r = lanes.wait("a")
+    lanes.wait("b1")
+    assert r["a_last_state"]["CURRENT"] != r["a1_state"]["CURRENT"]
+    assert r["a_last_indicateurs"] == r["b1_indicateurs"]  # what a clean run on the same landing publishes
+    assert r["a_last_csv"] == r["b1_csv"]
+    home = r["a_home"]
+    assert r["a_last_leftovers"] == []  # what the killed runs left is gone
+    import duckdb
+
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        twice = con.execute("select chemin, count(*) from raw.livraisons group by chemin having count(*) > 1"
+                            ).fetchall()
+        seen = {c for (c,) in con.execute("select chemin from raw.livraisons").fetchall()}
+    assert twice == []
+    landing = r["a_landing"]
+    assert seen == {p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file()}
+
+
+def test_no_clear_identifier_in_any_file_under_home(lanes):
+    r = lanes.wait("a")
+    lanes.wait("b")
+    secrets = identifiers(lanes.full) | {PSEUDO_KEY.upper()}
+    assert len(secrets) > 500
+    assert scan(lanes.full, secrets)  # the scan does find what the landing holds
+    for home in (r["a_home"], r["b_home"]):
+        assert scan(home, secrets) == []
