@@ -21,6 +21,7 @@ from ingestion.paths import LandedFile, recognise, scan
 from ingestion.pseudonymise import Pseudonymiser, load_key
 from ingestion.readers import LINE
 from ingestion.schemas import IDENTIFIERS, KINDS
+from socle.files import sha256_file
 from socle.settings import Settings, get_settings
 
 log = logging.getLogger("socle.ingestion")
@@ -38,14 +39,6 @@ class Outcome:
 
 def delivery_id(relative: str, checksum: str) -> str:
     return hashlib.sha256(f"{relative.lower()}\0{checksum}".encode()).hexdigest()[:24]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _max_date(month: date) -> date:
@@ -126,7 +119,7 @@ def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, di
 def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Outcome:
     relative = path.relative_to(settings.landing_dir).as_posix()
     stat = path.stat()
-    checksum = _sha256(path)
+    checksum = sha256_file(path)
     did = delivery_id(relative, checksum)
     if ledger.seen(con, did):
         return Outcome(relative, "deja_vue")
