@@ -112,7 +112,8 @@ GENERIC = {
     "nb_lignes": "Nombre de lignes.",
     "mesure": "Mesure de qualité.",
     "part": "Part (numérateur / dénominateur).",
-    "personne": "Pseudonyme de la personne (empreinte HMAC-SHA-256 de son NIR).",
+    "personne": "Pseudonyme de la personne : les 60 premiers bits de l'empreinte HMAC-SHA-256 de son NIR, en entier "
+                "(stable de mois en mois, identique dans tous les fichiers).",
     "tranche_age": "Tranche d'âge (moins de 25, 25–29, 30–39, 40–49, 50–59, 60 et plus).",
 }
 

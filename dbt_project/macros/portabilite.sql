@@ -98,3 +98,34 @@
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- Clé compacte d'un pseudonyme : ses 60 premiers bits (15 chiffres hexadécimaux de
+    l'HMAC-SHA-256) en entier 64 bits. Les jointures, tris et fenêtres de l'entrepôt portent
+    8 octets au lieu de 64 caractères. Deux pseudonymes distincts qui donneraient la même clé
+    font échouer le test cles_compactes_sans_collision (bloquant) : la publication s'arrête
+    plutôt que de fusionner deux personnes. Seule la couche staging l'appelle. -#}
+{% macro cle_compacte(pseudonyme) -%}
+    {{ return(adapter.dispatch('cle_compacte', 'socle')(pseudonyme)) }}
+{%- endmacro %}
+
+{% macro default__cle_compacte(pseudonyme) -%}
+    cast(('0x' || substr({{ pseudonyme }}, 1, 15)) as bigint)
+{%- endmacro %}
+
+{% macro spark__cle_compacte(pseudonyme) -%}
+    cast(conv(substr({{ pseudonyme }}, 1, 15), 16, 10) as bigint)
+{%- endmacro %}
+
+{#- Valeur de `valeur` sur la ligne où `ordre` est le plus grand, dans un group by (une
+    agrégation au lieu d'une fenêtre triée : pas de tri de la table entière). -#}
+{% macro valeur_au_maximum(valeur, ordre) -%}
+    {{ return(adapter.dispatch('valeur_au_maximum', 'socle')(valeur, ordre)) }}
+{%- endmacro %}
+
+{% macro default__valeur_au_maximum(valeur, ordre) -%}
+    max_by({{ valeur }}, {{ ordre }})
+{%- endmacro %}
+
+{% macro duckdb__valeur_au_maximum(valeur, ordre) -%}
+    arg_max({{ valeur }}, {{ ordre }})
+{%- endmacro %}

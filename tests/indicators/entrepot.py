@@ -2,12 +2,15 @@
 
 Les tables ont exactement les colonnes de docs/data-layout.md (l'interface que remplit
 l'ingestion). Les pseudonymes sont factices et lisibles : personne « P1 » (pseudo_nir),
-id_rsa « R-P1 », id_ft « F-P1 ». Chaque ligne ajoutée rattache automatiquement une livraison
+id_rsa « R-P1 », id_ft « F-P1 », écrits au format de l'ingestion (64 chiffres hexadécimaux :
+le SHA-256 du nom) ; l'entrepôt en garde la clé compacte (les 15 premiers chiffres, en entier).
+Dans `requete`, `cle('P1')` donne cette clé et `nom(personne)` le nom lisible. Chaque ligne ajoutée rattache automatiquement une livraison
 acceptée et courante à son (type_fichier, producteur, mois), sauf livraison explicite.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import subprocess
@@ -87,6 +90,18 @@ TYPE_TABLE = {
 }
 
 
+CHIFFRES_CLE = 15  # chiffres hexadécimaux gardés par la macro dbt cle_compacte
+
+
+def pseudonyme(nom: str) -> str:
+    """Pseudonyme factice d'un nom lisible, au format de l'ingestion (64 chiffres hexadécimaux)."""
+    return hashlib.sha256(nom.encode()).hexdigest()
+
+
+def cle_compacte(nom: str) -> int:
+    return int(pseudonyme(nom)[:CHIFFRES_CLE], 16)
+
+
 def d(texte: str | None) -> date | None:
     """'2024-03-15' → date ; '2024-03' → premier jour du mois ; None → None."""
     if texte is None:
@@ -124,6 +139,7 @@ class Resultats:
     figures: dict[tuple[str, str, str, str], Figure]
     duree_dbt_s: float
     sortie_dbt: str
+    noms: set[str] = field(default_factory=set)  # noms lisibles des pseudonymes (voir requete)
 
     def __call__(self, indicateur: str, niveau: str, code: str, mois: str) -> tuple:
         cle = (indicateur, niveau, code, mois)
@@ -132,6 +148,10 @@ class Resultats:
 
     def requete(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.chemin), read_only=True) as con:
+            con.execute("create temp table noms (cle bigint, nom varchar)")
+            con.executemany("insert into noms values (?, ?)", [(cle_compacte(n), n) for n in sorted(self.noms)])
+            con.execute("create temp macro cle(n) as (select cle from noms where nom = n)")
+            con.execute("create temp macro nom(k) as (select nom from noms where cle = k)")
             return con.execute(sql).fetchall()
 
 
@@ -141,6 +161,7 @@ class Entrepot:
     lignes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     _compteur: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lignes_par_livraison: dict[str, int] = field(default_factory=lambda: defaultdict(lambda: 1))
+    noms: set[str] = field(default_factory=set)  # noms lisibles des pseudonymes écrits
 
     # -- registre -------------------------------------------------------------------------
     def livraison(self, type_fichier: str, producteur: str, mois: str, *, statut: str = "acceptee",
@@ -178,7 +199,11 @@ class Entrepot:
         self._lignes_par_livraison[ident] += 1
         ligne = {"id_livraison": ident, "producteur": producteur, "mois": d(mois),
                  "ligne": self._lignes_par_livraison[ident]}
-        ligne.update(valeurs)
+        for colonne, valeur in valeurs.items():
+            if colonne.startswith("pseudo_") and valeur is not None:
+                self.noms.add(valeur)
+                valeur = pseudonyme(valeur)
+            ligne[colonne] = valeur
         self.lignes[TYPE_TABLE[type_fichier]].append(ligne)
 
     # -- fichiers ---------------------------------------------------------------------------
@@ -268,7 +293,7 @@ class Entrepot:
                 "numerateur, denominateur, valeur, statut from marts.indicateurs"
             ).fetchall()
         figures = {tuple(l[:4]): Figure(*l[4:]) for l in lignes}
-        return Resultats(entrepot, figures, duree, sortie)
+        return Resultats(entrepot, figures, duree, sortie, set(self.noms))
 
 
 def lancer_dbt(home: Path, *arguments: str) -> str:

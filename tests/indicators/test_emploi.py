@@ -25,7 +25,7 @@ def test_cohorte_2024_03_cas_1_9_10(emploi):
 
 def test_entree_et_t0(emploi):
     lignes = {p: rest for p, *rest in emploi.requete(
-        "select personne, strftime(date_t0, '%Y-%m-%d'), strftime(date_orientation, '%Y-%m-%d'), "
+        "select nom(personne), strftime(date_t0, '%Y-%m-%d'), strftime(date_orientation, '%Y-%m-%d'), "
         "delai_orientation_j, est_oriente_15j, est_oriente_1m, est_dans_fenetre_delai "
         "from intermediate.int_nouveaux_entrants where mois = '2024-03-01'")}
     assert lignes == {
@@ -82,7 +82,7 @@ def test_cas_7_retour_a_l_emploi(emploi):
         assert emploi("taux_retour_emploi_6m", niveau, code, "2024-01") == (3, 4, 0.75, DEF)
         assert emploi("taux_retour_emploi_durable_6m", niveau, code, "2024-01") == (1, 4, 0.25, DEF)
     lignes = emploi.requete(
-        "select personne, est_inscrit_ft, a_repris_emploi_6m, a_repris_emploi_durable_6m "
+        "select nom(personne), est_inscrit_ft, a_repris_emploi_6m, a_repris_emploi_durable_6m "
         "from intermediate.int_cohortes_orientation where mois = '2024-01-01' order by 1")
     assert lignes == [("B10", True, True, False), ("B11", True, False, False), ("B12", False, False, False),
                       ("B13", True, True, True), ("B14", True, True, False)]

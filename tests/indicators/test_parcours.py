@@ -32,35 +32,35 @@ def test_nouveaux_entrants_mois_par_mois(parcours):
 
 
 def test_cas_3_present_deux_mois_pas_entrant(parcours):
-    rows = parcours.requete("select personne from intermediate.int_entrees_sdd where personne in ('PA1', 'PA13')")
+    rows = parcours.requete("select nom(personne) from intermediate.int_entrees_sdd where personne in (cle('PA1'), cle('PA13'))")
     assert rows == []
 
 
 def test_cas_4_suspension_13_12_11_mois(parcours):
     entrees = dict(parcours.requete(
-        "select personne, strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd "
-        "where personne in ('PA3', 'PA4', 'PA5')"))
+        "select nom(personne), strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd "
+        "where personne in (cle('PA3'), cle('PA4'), cle('PA5'))"))
     assert entrees == {"PA3": "2024-07", "PA4": "2024-06"}  # PA5 (11 mois) : suivi en attente
 
 
 def test_cas_5_radiation_puis_retour(parcours):
     assert parcours.requete(
-        "select strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd where personne = 'PA6'") == [("2024-05",)]
+        "select strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd where personne = cle('PA6')") == [("2024-05",)]
 
 
 def test_cas_6_sortie_du_champ_un_mois(parcours):
     # PA7 : suivi de 2022 clos par la radiation de 2023 → entrant en 2024-01 (retour) et 2024-03.
     # PA8 : notifié et orienté en 2024-01, suivi ouvert → pas entrant en 2024-03.
     rows = parcours.requete(
-        "select personne, strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd "
-        "where personne in ('PA7', 'PA8') order by 1, 2")
+        "select nom(personne), strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd "
+        "where personne in (cle('PA7'), cle('PA8')) order by 1, 2")
     assert rows == [("PA7", "2024-01"), ("PA7", "2024-03")]
 
 
 def test_cas_8_demenagements(parcours):
     rows = parcours.requete(
         "select departement, strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd "
-        "where personne = 'PA2' order by 2")
+        "where personne = cle('PA2') order by 2")
     assert rows == [("35", "2024-01"), ("13", "2024-04"), ("35", "2024-06")]
     # 2024-04 : entrant de 13, compté dans 13, sa région (93), son bassin et la nation ;
     # 13 n'a livré ses orientations que jusqu'à 2024-03 : provisoire.

@@ -46,8 +46,8 @@ def test_mois_sans_fichier_caf(substitut):
 def test_critere_2_lit_le_dernier_fichier_livre(substitut):
     # C5, SDD en 2023-08 puis en 2023-10 : pas entrant en 2023-10 ; C4, absent en 2023-08 : entrant.
     assert substitut.requete(
-        "select personne, strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd "
-        "where personne in ('C4', 'C5') order by 2, 1") == [("C5", "2023-08"), ("C4", "2023-10")]
+        "select nom(personne), strftime(mois, '%Y-%m') from intermediate.int_entrees_sdd "
+        "where personne in (cle('C4'), cle('C5')) order by 2, 1") == [("C5", "2023-08"), ("C4", "2023-10")]
     for niveau, code in (("departement", "35"), ("bassin", "353"), ("national", "FR")):
         assert substitut(NE, niveau, code, "2023-10") == (1, None, 1.0, DEF)
         assert substitut("beneficiaires_sdd", niveau, code, "2023-10") == (2, None, 2.0, DEF)
@@ -55,6 +55,6 @@ def test_critere_2_lit_le_dernier_fichier_livre(substitut):
 
 def test_cas_4_fichier_manquant_interrompt_la_suspension(substitut):
     # C1 : 13 mois suspendu mais 2023-09 inconnu → pas de suite de 12 mois connus.
-    assert substitut.requete("select * from intermediate.int_entrees_sdd where personne = 'C1'") == []
+    assert substitut.requete("select * from intermediate.int_entrees_sdd where personne = cle('C1')") == []
     assert substitut(NE, "departement", "35", "2024-07") == (0, None, 0.0, DEF)
     assert substitut("beneficiaires_sdd", "bassin", "353", "2024-07") == (1, None, 1.0, DEF)

@@ -1,17 +1,11 @@
 -- Paires (id_rsa, personne) tirées des lignes CAF/MSA acceptées (livraisons courantes) :
 -- quand un id_rsa porte plusieurs NIR, la paire du mois de référence le plus récent
--- l'emporte, et dans un mois la dernière ligne du fichier. La personne est le pseudonyme du NIR.
+-- l'emporte. Un id_rsa n'a qu'une ligne par fichier (règle de clé dupliquée de l'ingestion),
+-- donc une paire par mois : le maximum sur le mois suffit, calculé par agrégation.
 select
     pseudo_id_rsa,
-    pseudo_nir as personne,
-    mois as mois_paire
-from (
-    select
-        pseudo_id_rsa,
-        pseudo_nir,
-        mois,
-        row_number() over (partition by pseudo_id_rsa order by mois desc, ligne desc) as rang
-    from {{ ref('stg_rsa') }}
-    where pseudo_id_rsa is not null and pseudo_nir is not null
-) as paires
-where rang = 1
+    {{ valeur_au_maximum('personne', 'mois') }} as personne,
+    max(mois) as mois_paire
+from {{ ref('int_caf_personne_mois') }}
+where pseudo_id_rsa is not null
+group by pseudo_id_rsa

@@ -4,7 +4,7 @@ select
     l.producteur,
     cast(r.mois as date) as mois,
     cast(r.ligne as bigint) as ligne,
-    r.pseudo_id_ft,
+    {{ cle_compacte("r.pseudo_id_ft") }} as pseudo_id_ft,
     cast(r.date_embauche as date) as date_embauche,
     upper(trim(r.type_contrat)) as type_contrat,
     cast(r.duree_prevue_jours as bigint) as duree_prevue_jours
