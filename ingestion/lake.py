@@ -56,6 +56,24 @@ def write(frame: pl.DataFrame, target: Path) -> None:
     os.replace(tmp, target)
 
 
+MEMORY_LIMIT = "64MB"
+_duck: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
+def _connection(tmp: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor on this process's DuckDB for the duplicated-key search (memory limited, spilling
+    under `tmp`): opening a database costs more than searching a small file."""
+    spill = tmp / f"spill-{os.getpid()}"
+    if tmp not in _duck or not spill.is_dir():  # a new run clears tmp: reopen with a fresh spill folder
+        if tmp in _duck:
+            _duck.pop(tmp).close()
+        spill.mkdir(parents=True, exist_ok=True)
+        _duck[tmp] = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": 2,
+                                            "temp_directory": str(spill)})
+        _duck[tmp].execute("set enable_progress_bar = false")
+    return _duck[tmp].cursor()
+
+
 class Parts:
     """The rows of one delivery, written block by block as temporary (pseudonymised) Parquet parts,
     then deduplicated and gathered into the delivery's one lake file: memory stays bounded by a
@@ -65,7 +83,6 @@ class Parts:
     memory limit (it spills to `tmp` beyond it).
     """
 
-    MEMORY_LIMIT = "64MB"
 
     def __init__(self, tmp: Path, delivery_id: str):
         self.dir = tmp / delivery_id
@@ -91,10 +108,8 @@ class Parts:
         schema = {"ligne": pl.Int64, "valeur": pl.String}
         if not self.files:
             return pl.DataFrame(schema=schema)
-        con = duckdb.connect(config={"memory_limit": self.MEMORY_LIMIT, "threads": 2,
-                                     "temp_directory": str(self.dir / "spill")})
+        con = _connection(self.dir.parent)
         try:
-            con.execute("set enable_progress_bar = false")
             files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in self.files)
             parts = f"read_parquet([{files}])"
             found = []
@@ -106,7 +121,7 @@ class Parts:
                     select p.ligne, p."{keys[0][0]}" as valeur from {parts} as p join d on {same}
                     where p.ligne < d.derniere""").pl())
         finally:
-            con.close()
+            con.close()  # a cursor: the process's connection stays open for the next file
         return pl.concat([f.cast(schema) for f in found]).unique("ligne").sort("ligne")
 
     def write(self, target: Path, schema: dict[str, pl.DataType], drop: list[int]) -> int:

@@ -6,9 +6,15 @@
 from __future__ import annotations
 
 import calendar
+import ctypes
 import hashlib
 import logging
+import multiprocessing
+import os
 import shutil
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -116,16 +122,34 @@ def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, di
     return loaded, quarantine, ignored
 
 
-def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Outcome:
+@dataclass
+class Delivery:
+    """One landing file identified in the main process: its ledger row so far and its id."""
+    path: Path
+    relative: str
+    row: dict
+
+    @property
+    def id(self) -> str:
+        return self.row["id_livraison"]
+
+
+def identify(settings: Settings, path: Path) -> Delivery:
     relative = path.relative_to(settings.landing_dir).as_posix()
     stat = path.stat()
     checksum = sha256_file(path)
-    did = delivery_id(relative, checksum)
-    if ledger.seen(con, did):
-        return Outcome(relative, "deja_vue")
-    row = {"id_livraison": did, "chemin": relative, "sha256": checksum, "taille_octets": stat.st_size,
+    row = {"id_livraison": delivery_id(relative, checksum), "chemin": relative, "sha256": checksum,
+           "taille_octets": stat.st_size,
            "date_modification": datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None),
            "recu_le": datetime.now(timezone.utc).replace(tzinfo=None)}
+    return Delivery(path, relative, row)
+
+
+def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tuple[dict, pl.DataFrame | None]:
+    """Read, check, pseudonymise and write one file's rows to the lake; return its complete ledger
+    row and quarantine (None when the whole file is rejected). Touches neither the warehouse nor
+    the ledger, so files can be processed in worker processes."""
+    row, did, path, relative = dict(delivery.row), delivery.id, delivery.path, delivery.relative
     try:
         landed = recognise(settings.landing_dir, path)
         row.update(type_fichier=landed.type_fichier, producteur=landed.producteur, mois=landed.mois,
@@ -148,18 +172,81 @@ def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Out
             row.update(encodage=source.encoding)  # known for sure once every line is read
     except FileRejected as exc:
         row.update(statut="rejetee", motif_rejet=str(exc))
-        ledger.record(con, row, None)
-        log.warning("fichier rejeté : %s", exc)
-        return Outcome(relative, "rejetee", str(exc))
+        return row, None
     quarantine = quarantine.with_columns(id_livraison=pl.lit(did))
     n_quarantined = quarantine[LINE].n_unique()
     row.update(statut="acceptee", lignes_lues=n_loaded + n_quarantined, lignes_chargees=n_loaded,
                lignes_quarantaine=n_quarantined, colonnes_ignorees=",".join(ignored) or None)
+    return row, quarantine
+
+
+def record(con, row: dict, quarantine: pl.DataFrame | None) -> Outcome:
+    """Write a processed file's ledger row and quarantine (main process only), and say so."""
     ledger.record(con, row, quarantine)
+    relative = row["chemin"]
+    if row["statut"] == "rejetee":
+        log.warning("fichier rejeté : %s", row["motif_rejet"])
+        return Outcome(relative, "rejetee", row["motif_rejet"])
+    ignored = row["colonnes_ignorees"]
     log.info("fichier accepté : %s (%s, %s) : %d lignes chargées, %d en quarantaine%s", relative,
-             row.get("encodage") or landed.extension, repr(row.get("delimiteur")) if row.get("delimiteur") else "-",
-             n_loaded, n_quarantined, f", colonnes ignorées : {', '.join(ignored)}" if ignored else "")
-    return Outcome(relative, "acceptee", "", n_loaded + n_quarantined, n_loaded, n_quarantined)
+             row.get("encodage") or row["extension"],
+             repr(row.get("delimiteur")) if row.get("delimiteur") else "-",
+             row["lignes_chargees"], row["lignes_quarantaine"], f", colonnes ignorées : {ignored}" if ignored else "")
+    return Outcome(relative, "acceptee", "", row["lignes_lues"], row["lignes_chargees"], row["lignes_quarantaine"])
+
+
+def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Outcome:
+    delivery = identify(settings, path)
+    if ledger.seen(con, delivery.id):
+        return Outcome(delivery.relative, "deja_vue")
+    return record(con, *process(settings, pseudo, delivery))
+
+
+# --- worker processes ----------------------------------------------------------------------
+
+_worker: tuple[Settings, Pseudonymiser] | None = None
+
+
+def _start_worker(settings: Settings, key: bytes) -> None:
+    global _worker
+    _die_with_parent()
+    _worker = (settings, Pseudonymiser(key))
+
+
+def _die_with_parent() -> None:
+    """On Linux, a worker is killed with the run that started it (a killed run leaves no worker
+    writing to the lake behind it)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _process_in_worker(delivery: Delivery) -> tuple[dict, pl.DataFrame | None]:
+    assert _worker is not None
+    return process(_worker[0], _worker[1], delivery)
+
+
+def workers() -> int:
+    """Processes that land files side by side: SOCLE_INGESTION_WORKERS, else one per CPU (at most 4)."""
+    configured = os.environ.get("SOCLE_INGESTION_WORKERS")
+    return max(1, int(configured)) if configured else min(4, os.cpu_count() or 1)
+
+
+def _worth_a_pool(deliveries: list[Delivery], n_workers: int) -> bool:
+    # starting a worker costs about a second (imports): only for many files or big ones
+    return n_workers > 1 and (len(deliveries) >= 20 or sum(d.row["taille_octets"] for d in deliveries) >= 50_000_000)
+
+
+def _land_many(con, settings: Settings, key: bytes, deliveries: list[Delivery]) -> list[Outcome]:
+    """Process the files in worker processes; record each in the ledger, in landing order, as soon
+    as it and every file before it are done (a killed run keeps what was recorded)."""
+    n_workers = min(workers(), len(deliveries))
+    if not _worth_a_pool(deliveries, n_workers):
+        pseudo = Pseudonymiser(key)
+        return [record(con, *process(settings, pseudo, d)) for d in deliveries]
+    context = multiprocessing.get_context("spawn")  # never fork a process that holds DuckDB and threads
+    with ProcessPoolExecutor(n_workers, mp_context=context, initializer=_start_worker,
+                             initargs=(settings, key)) as pool:
+        return [record(con, *result) for result in pool.map(_process_in_worker, deliveries)]
 
 
 def type_of(settings: Settings, path: Path) -> str | None:
@@ -173,7 +260,7 @@ def type_of(settings: Settings, path: Path) -> str | None:
 def land_all(settings: Settings | None = None, con=None, types: set[str | None] | None = None) -> list[Outcome]:
     """Land every file not yet seen (of the given kinds; None stands for unrecognised paths)."""
     settings = settings or get_settings()
-    pseudo = Pseudonymiser(load_key(settings.key_file))
+    key = load_key(settings.key_file)
     own = con is None
     con = con or ledger.connect(settings.warehouse)
     try:
@@ -181,7 +268,10 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
         shutil.rmtree(settings.home / "tmp" / "ingestion", ignore_errors=True)
         lake.clear_leftovers(settings.lake)
         files = [p for p in scan(settings.landing_dir) if types is None or type_of(settings, p) in types]
-        outcomes = [land_file(con, settings, pseudo, p) for p in files]
+        deliveries = [identify(settings, p) for p in files]
+        new = [d for d in deliveries if not ledger.seen(con, d.id)]
+        landed = dict(zip([d.id for d in new], _land_many(con, settings, key, new)))
+        outcomes = [landed.get(d.id) or Outcome(d.relative, "deja_vue") for d in deliveries]
         ledger.refresh_views(con, settings.lake)
     finally:
         if own:
