@@ -77,18 +77,23 @@ def _connection(tmp: Path) -> duckdb.DuckDBPyConnection:
 class Parts:
     """The rows of one delivery, written block by block as temporary (pseudonymised) Parquet parts,
     then deduplicated and gathered into the delivery's one lake file: memory stays bounded by a
-    block, whatever the size of the file.
+    block, whatever the size of the file. A small file (under HOLD_BYTES) stays in memory instead:
+    most département files are a few thousand rows, and two Parquet round trips would cost more
+    than everything else done to them.
 
     The parts live under `tmp` (outside the lake); the duplicated-key search runs in DuckDB with a
     memory limit (it spills to `tmp` beyond it).
     """
 
+    HOLD_BYTES = 32 << 20
 
     def __init__(self, tmp: Path, delivery_id: str):
         self.dir = tmp / delivery_id
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir.mkdir(parents=True)
         self.files: list[Path] = []
+        self.held: list[pl.DataFrame] = []
+        self._held_bytes = 0
 
     def __enter__(self) -> Parts:
         return self
@@ -97,21 +102,32 @@ class Parts:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def add(self, frame: pl.DataFrame) -> None:
-        if frame.height:
+        if not frame.height:
+            return
+        if not self.files and self._held_bytes + frame.estimated_size() <= self.HOLD_BYTES:
+            self.held.append(frame)
+            self._held_bytes += frame.estimated_size()
+            return
+        for block in [*self.held, frame]:
             part = self.dir / f"part-{len(self.files):05d}.parquet"
-            frame.write_parquet(part, compression="lz4", statistics=False)
+            block.write_parquet(part, compression="lz4", statistics=False)
             self.files.append(part)
+        self.held, self._held_bytes = [], 0
 
     def duplicated(self, keys: tuple[tuple[str, ...], ...]) -> pl.DataFrame:
         """[ligne, valeur] of the rows a later row repeats on one of `keys` (the first column of
         the first key as value): the duplicated-key rule, over every part at once."""
         schema = {"ligne": pl.Int64, "valeur": pl.String}
-        if not self.files:
+        if not self.files and not self.held:
             return pl.DataFrame(schema=schema)
         con = _connection(self.dir.parent)
         try:
-            files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in self.files)
-            parts = f"read_parquet([{files}])"
+            if self.held:
+                con.register("lignes_en_memoire", pl.concat(self.held))
+                parts = "lignes_en_memoire"
+            else:
+                files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in self.files)
+                parts = f"read_parquet([{files}])"
             found = []
             for key in keys:
                 cols = ", ".join(f'"{c}"' for c in key)
@@ -126,14 +142,16 @@ class Parts:
 
     def write(self, target: Path, schema: dict[str, pl.DataType], drop: list[int]) -> int:
         """Gather the parts (less the `drop` lines) into `target`, atomically; return the row count."""
+        if not self.files:
+            rows = pl.concat(self.held) if self.held else pl.DataFrame(schema=schema)
+            rows = rows.filter(~pl.col("ligne").is_in(drop)) if drop else rows
+            write(rows, target)
+            return rows.height
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = building(target)
-        if not self.files:
-            pl.DataFrame(schema=schema).write_parquet(tmp, compression="zstd", statistics=True)
-        else:
-            rows = pl.scan_parquet(self.files)
-            if drop:
-                rows = rows.filter(~pl.col("ligne").is_in(drop))
-            rows.sink_parquet(tmp, compression="zstd", statistics=True)
+        rows = pl.scan_parquet(self.files)
+        if drop:
+            rows = rows.filter(~pl.col("ligne").is_in(drop))
+        rows.sink_parquet(tmp, compression="zstd", statistics=True)
         os.replace(tmp, target)
         return pl.scan_parquet(target).select(pl.len()).collect().item()

@@ -110,7 +110,7 @@ def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, di
             passed, failures = _check_block(block, kind, _max_date(landed.mois))
             quarantine.append(_render_quarantine(failures, kind.name, pseudo))
             out = passed.with_columns(
-                *[pseudo.series(passed[c]).alias(c) for c in IDENTIFIERS if c in passed.columns],
+                *pseudo.columns(passed.select(c for c in IDENTIFIERS if c in passed.columns)).get_columns(),
                 id_livraison=pl.lit(did), producteur=pl.lit(landed.producteur), mois=pl.lit(landed.mois),
             ).rename(renamed)
             parts.add(out.select([pl.col(c).cast(t) for c, t in schema.items()]))

@@ -44,8 +44,14 @@ class Pseudonymiser:
 
     def series(self, values: pl.Series) -> pl.Series:
         """Pseudonymise a string series (already trimmed and upper-cased); nulls stay null."""
-        frame = values.rename("v").to_frame()  # noqa: F841 - scanned by DuckDB below
-        hashed = self._con.sql(
-            "select sha256($opad::blob || unhex(sha256($ipad::blob || encode(v)))) as h from frame",
-            params={"opad": self._opad, "ipad": self._ipad}).pl()["h"]
-        return hashed.rename(values.name)
+        return self.columns(values.to_frame()).to_series()
+
+    def columns(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Pseudonymise every (string) column of `frame` in one query; nulls stay null."""
+        if not frame.width:
+            return frame
+        values = frame.rename({c: f"v{i}" for i, c in enumerate(frame.columns)})  # noqa: F841 - scanned below
+        hashed = ", ".join(f"sha256($opad::blob || unhex(sha256($ipad::blob || encode(v{i})))) as h{i}"
+                           for i in range(frame.width))
+        out = self._con.sql(f"select {hashed} from values", params={"opad": self._opad, "ipad": self._ipad}).pl()
+        return out.rename({f"h{i}": c for i, c in enumerate(frame.columns)})
