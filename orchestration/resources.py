@@ -11,14 +11,16 @@ from dagster_dbt import DbtCliResource
 from packaging import version
 
 from orchestration.dbt_project import DBT_EXECUTABLE, socle_dbt
+from orchestration.orphans import close_orphaned_runs
 from socle.lock import pipeline_lock
 from socle.settings import Settings, get_settings
 
 
 @dg.resource(description="Réglages de socle ; tient le verrou d'écriture de l'entrepôt pendant tout le run.")
-def socle(_) -> Settings:
+def socle(context) -> Settings:
     settings = get_settings()
     with pipeline_lock(settings.lock_file):
+        close_orphaned_runs(context.instance, f"le run {context.run_id}", exclude=context.run_id)
         yield settings
 
 

@@ -74,11 +74,12 @@ def test_sensor_requests_a_run_only_when_the_landing_changes(pipeline_env):
     from orchestration.definitions import defs
 
     sensor = defs.get_repository_def().get_sensor_def("depot_sensor")
-    first = sensor.evaluate_tick(dg.build_sensor_context(cursor=None))
-    assert len(first.run_requests) == 1
-    again = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
-    assert again.run_requests == [] and again.cursor == first.cursor
-    (pipeline_env.landing_dir / "ft" / "reprises_emploi_2024-07.csv").write_text(
-        "id_ft,date_embauche,type_contrat,duree_prevue_jours\n", encoding="utf-8")
-    third = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
-    assert len(third.run_requests) == 1 and third.cursor != first.cursor
+    with dg.instance_for_test() as instance:
+        first = sensor.evaluate_tick(dg.build_sensor_context(cursor=None, instance=instance))
+        assert len(first.run_requests) == 1
+        again = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor, instance=instance))
+        assert again.run_requests == [] and again.cursor == first.cursor
+        (pipeline_env.landing_dir / "ft" / "reprises_emploi_2024-07.csv").write_text(
+            "id_ft,date_embauche,type_contrat,duree_prevue_jours\n", encoding="utf-8")
+        third = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor, instance=instance))
+        assert len(third.run_requests) == 1 and third.cursor != first.cursor

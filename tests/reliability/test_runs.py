@@ -45,13 +45,19 @@ def test_two_runs_started_together_do_not_both_write(lanes):
     try:
         runs = instance.get_runs(filters=dg.RunsFilter(job_name="pipeline"))
         statuses = sorted(run.status.value for run in runs)
-        # the first run, the run killed while publishing (never marked ended), the winner; the loser
-        # was refused either before it started a Dagster run (the command's own check of the lock)
-        # or when its run took the lock (a failed run that wrote nothing)
-        assert statuses in (["STARTED", "SUCCESS", "SUCCESS"], ["FAILURE", "STARTED", "SUCCESS", "SUCCESS"]), statuses
+        # the first run, the run killed while publishing (marked failed by the winner once it held
+        # the lock), the winner; the loser was refused either before it started a Dagster run (the
+        # command's own check of the lock) or when its run took the lock (a failed run that wrote
+        # nothing)
+        assert statuses in (["FAILURE", "SUCCESS", "SUCCESS"], ["FAILURE", "FAILURE", "SUCCESS", "SUCCESS"]), statuses
+        failures = {run.run_id: next(e.message for e in instance.all_logs(run.run_id) if e.dagster_event
+                                     and e.dagster_event.event_type_value == "PIPELINE_FAILURE")
+                    for run in runs if run.status.value == "FAILURE"}
+        killed = [run_id for run_id, message in failures.items() if "interrompu sans fin enregistrée" in message]
+        assert len(killed) == 1, failures
         written = instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=dg.AssetKey(["marts", "indicateurs"])), limit=100).records
-        for failed in (run for run in runs if run.status.value == "FAILURE"):
+        for failed in (run for run in runs if run.status.value == "FAILURE" and run.run_id not in killed):
             assert failed.run_id not in {rec.run_id for rec in written}
             events = instance.all_logs(failed.run_id)
             assert not [e for e in events if e.dagster_event and e.dagster_event.event_type_value in (

@@ -7,6 +7,7 @@ import hashlib
 import dagster as dg
 
 from ingestion.paths import scan
+from orchestration.orphans import close_orphaned_runs_if_idle
 from socle.settings import get_settings
 
 
@@ -24,6 +25,8 @@ def build_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
     @dg.sensor(job=job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
                description="Surveille $SOCLE_LANDING_DIR et lance le pipeline pour ce qui est nouveau ou renvoyé.")
     def depot_sensor(context: dg.SensorEvaluationContext):
+        for run_id in close_orphaned_runs_if_idle(context.instance, get_settings()):
+            context.log.warning("run %s interrompu sans fin enregistrée : marqué en échec", run_id)
         fingerprint = landing_fingerprint()
         if fingerprint == context.cursor:
             return dg.SkipReason("rien de nouveau dans le dossier de dépôt")
