@@ -3,24 +3,19 @@
 -- d'environ 4 sur un million pour trois millions de personnes (60 bits) ; si cela arrive,
 -- ce test bloque la publication au lieu de fusionner deux personnes. Renvoie les clés en
 -- collision (jamais les pseudonymes).
+{%- set colonnes = [
+    ('nir', 'rsa', 'pseudo_nir'), ('nir', 'inscriptions', 'pseudo_nir'),
+    ('id_rsa', 'rsa', 'pseudo_id_rsa'), ('id_rsa', 'orientations', 'pseudo_id_rsa'),
+    ('id_rsa', 'accompagnements', 'pseudo_id_rsa'),
+    ('id_ft', 'inscriptions', 'pseudo_id_ft'), ('id_ft', 'orientations', 'pseudo_id_ft'),
+    ('id_ft', 'accompagnements', 'pseudo_id_ft'), ('id_ft', 'reprises_emploi', 'pseudo_id_ft'),
+] %}
+
 with pseudonymes as (
-    select 'nir' as identifiant, pseudo_nir as pseudonyme from {{ source('raw', 'rsa') }}
-    union
-    select 'nir', pseudo_nir from {{ source('raw', 'inscriptions') }}
-    union
-    select 'id_rsa', pseudo_id_rsa from {{ source('raw', 'rsa') }}
-    union
-    select 'id_rsa', pseudo_id_rsa from {{ source('raw', 'orientations') }}
-    union
-    select 'id_rsa', pseudo_id_rsa from {{ source('raw', 'accompagnements') }}
-    union
-    select 'id_ft', pseudo_id_ft from {{ source('raw', 'inscriptions') }}
-    union
-    select 'id_ft', pseudo_id_ft from {{ source('raw', 'orientations') }}
-    union
-    select 'id_ft', pseudo_id_ft from {{ source('raw', 'accompagnements') }}
-    union
-    select 'id_ft', pseudo_id_ft from {{ source('raw', 'reprises_emploi') }}
+    {%- for identifiant, table, colonne in colonnes %}
+    select '{{ identifiant }}' as identifiant, {{ colonne }} as pseudonyme from {{ source('raw', table) }}
+    {% if not loop.last %}union{% endif %}
+    {%- endfor %}
 )
 
 select
