@@ -56,22 +56,17 @@ def write(frame: pl.DataFrame, target: Path) -> None:
     os.replace(tmp, target)
 
 
-MEMORY_LIMIT = "64MB"
-_duck: dict[Path, duckdb.DuckDBPyConnection] = {}
+_in_memory: duckdb.DuckDBPyConnection | None = None
 
 
-def _connection(tmp: Path) -> duckdb.DuckDBPyConnection:
-    """A cursor on this process's DuckDB for the duplicated-key search (memory limited, spilling
-    under `tmp`): opening a database costs more than searching a small file."""
-    spill = tmp / f"spill-{os.getpid()}"
-    if tmp not in _duck or not spill.is_dir():  # a new run clears tmp: reopen with a fresh spill folder
-        if tmp in _duck:
-            _duck.pop(tmp).close()
-        spill.mkdir(parents=True, exist_ok=True)
-        _duck[tmp] = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": 2,
-                                            "temp_directory": str(spill)})
-        _duck[tmp].execute("set enable_progress_bar = false")
-    return _duck[tmp].cursor()
+def _small_files_connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on this process's in-memory DuckDB, for files held in memory (never spills):
+    opening a database costs more than searching a small file."""
+    global _in_memory
+    if _in_memory is None:
+        _in_memory = duckdb.connect(config={"threads": 2})
+        _in_memory.execute("set enable_progress_bar = false")
+    return _in_memory.cursor()
 
 
 class Parts:
@@ -81,9 +76,11 @@ class Parts:
     most département files are a few thousand rows, and two Parquet round trips would cost more
     than everything else done to them.
 
-    The parts live under `tmp` (outside the lake); the duplicated-key search runs in DuckDB with a
-    memory limit (it spills to `tmp` beyond it).
+    The parts live under `tmp` (outside the lake); the duplicated-key search over them runs in DuckDB
+    with a memory limit (it spills to `tmp` beyond it).
     """
+
+    MEMORY_LIMIT = "64MB"
 
     HOLD_BYTES = 32 << 20
 
@@ -120,14 +117,17 @@ class Parts:
         schema = {"ligne": pl.Int64, "valeur": pl.String}
         if not self.files and not self.held:
             return pl.DataFrame(schema=schema)
-        con = _connection(self.dir.parent)
+        if self.held:
+            con = _small_files_connection()
+            con.register("lignes_en_memoire", pl.concat(self.held))
+            parts = "lignes_en_memoire"
+        else:
+            con = duckdb.connect(config={"memory_limit": self.MEMORY_LIMIT, "threads": 2,
+                                         "temp_directory": str(self.dir / "spill")})
+            con.execute("set enable_progress_bar = false")
+            files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in self.files)
+            parts = f"read_parquet([{files}])"
         try:
-            if self.held:
-                con.register("lignes_en_memoire", pl.concat(self.held))
-                parts = "lignes_en_memoire"
-            else:
-                files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in self.files)
-                parts = f"read_parquet([{files}])"
             found = []
             for key in keys:
                 cols = ", ".join(f'"{c}"' for c in key)
@@ -137,7 +137,7 @@ class Parts:
                     select p.ligne, p."{keys[0][0]}" as valeur from {parts} as p join d on {same}
                     where p.ligne < d.derniere""").pl())
         finally:
-            con.close()  # a cursor: the process's connection stays open for the next file
+            con.close()  # for a small file, a cursor: the process's connection stays open
         return pl.concat([f.cast(schema) for f in found]).unique("ligne").sort("ligne")
 
     def write(self, target: Path, schema: dict[str, pl.DataType], drop: list[int]) -> int:

@@ -195,13 +195,6 @@ def record(con, row: dict, quarantine: pl.DataFrame | None) -> Outcome:
     return Outcome(relative, "acceptee", "", row["lignes_lues"], row["lignes_chargees"], row["lignes_quarantaine"])
 
 
-def land_file(con, settings: Settings, pseudo: Pseudonymiser, path: Path) -> Outcome:
-    delivery = identify(settings, path)
-    if ledger.seen(con, delivery.id):
-        return Outcome(delivery.relative, "deja_vue")
-    return record(con, *process(settings, pseudo, delivery))
-
-
 # --- worker processes ----------------------------------------------------------------------
 
 _worker: tuple[Settings, Pseudonymiser] | None = None

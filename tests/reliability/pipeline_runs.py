@@ -13,7 +13,6 @@ code under test:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -23,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from socle.files import sha256_file
 
 PROJECT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -35,14 +36,6 @@ def env_for(home: Path, landing: Path) -> dict[str, str]:
                SOCLE_LANDING_DIR=str(landing), SOCLE_PSEUDO_KEY=PSEUDO_KEY,
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONUNBUFFERED="1")
     return env
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 ALIVE: list[Run] = []  # every run started, so that a session ending early can stop them
@@ -158,13 +151,13 @@ def published_state(home: Path) -> dict:
     latest = od / "latest"
     state = {
         "CURRENT": snap.name if snap else None,
-        "snapshot_sha256": sha256(snap) if snap and snap.exists() else None,
+        "snapshot_sha256": sha256_file(snap) if snap and snap.exists() else None,
         "latest": os.readlink(latest) if latest.is_symlink() else None,
         "opendata_dated": sorted(p.name for p in od.iterdir() if not p.name.startswith(".")) if od.exists() else [],
-        "analystes": {p.name: sha256(p) for p in sorted((home / "analystes").glob("*.duckdb"))},
+        "analystes": {p.name: sha256_file(p) for p in sorted((home / "analystes").glob("*.duckdb"))},
     }
     if latest.is_symlink():
-        state["latest_files"] = {p.name: sha256(p) for p in sorted(latest.resolve().iterdir()) if p.is_file()}
+        state["latest_files"] = {p.name: sha256_file(p) for p in sorted(latest.resolve().iterdir()) if p.is_file()}
     return state
 
 
