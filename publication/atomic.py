@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import fcntl
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from socle.files import fsync_path
 
+_RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -24,16 +26,35 @@ def fsync_tree(folder: Path) -> None:
     fsync_path(folder)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False when unavailable."""
+def _renameat2(a: Path, b: Path, flags: int) -> int | None:
+    """Linux renameat2: 0 on success, the errno on failure, None when the call is unavailable."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
-        return False
+        return None
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return rc == 0
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), flags)
+    return 0 if rc == 0 else ctypes.get_errno()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False when unavailable."""
+    return _renameat2(a, b, _RENAME_EXCHANGE) == 0
+
+
+def rename_new(built: Path, final: Path) -> None:
+    """Put `built` at `final`, which must not exist: never replaces anything (Linux renameat2
+    RENAME_NOREPLACE; elsewhere a check then a rename, safe under the caller's lock).
+    Raises FileExistsError when `final` exists."""
+    error = _renameat2(built, final, _RENAME_NOREPLACE)
+    if error in (None, errno.EINVAL, errno.ENOSYS):  # call or flag unsupported here
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, "le dossier de publication existe déjà", str(final))
+        os.rename(built, final)
+    elif error:
+        raise OSError(error, os.strerror(error), str(final))
+    fsync_path(final.parent)
 
 
 def replace_dir(built: Path, final: Path) -> None:

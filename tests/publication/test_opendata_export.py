@@ -12,6 +12,7 @@ import polars as pl
 
 from publication import export_opendata
 from publication.table import COLUMNS
+from publication_fixture import indicateurs_frame, make_snapshot
 
 DAY = date(2024, 3, 5)
 
@@ -32,8 +33,8 @@ def cell(table: pl.DataFrame, indicateur: str, code: str, mois: str) -> dict:
 def test_folder_layout_and_latest(published):
     snapshot, published = published
     root = snapshot.opendata
-    assert published == root / "2024-03-05"
-    assert (root / "latest").is_symlink() and (root / "latest").readlink() == Path("2024-03-05")
+    assert published == root / "2024-03-05-01"
+    assert (root / "latest").is_symlink() and (root / "latest").readlink() == Path("2024-03-05-01")
     assert sorted(p.name for p in published.iterdir()) == [
         "README.md", "datapackage.json", "indicateurs.csv", "indicateurs.parquet", "manifest.json",
         "revisions.csv", "validation"]
@@ -138,22 +139,58 @@ def test_manifest_and_readme(published):
         assert text in readme
 
 
-def test_same_day_export_replaces_the_folder(snapshot):
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_publications_on_the_same_day_keep_both_folders_and_list_the_revision(snapshot):
+    """Issue 16, finding 3: a second publication of the day used to replace the day's folder, with an
+    empty revisions.csv although a figure had changed."""
+    first = export_opendata(snapshot, DAY)
+    before = _tree(first)
+    changed = (pl.col("indicateur") == "beneficiaires_sdd") & (pl.col("code_territoire") == "13") & (
+        pl.col("mois") == date(2024, 1, 1))
+    ind = indicateurs_frame()
+    make_snapshot(snapshot, indicateurs=ind.with_columns(
+        numerateur=pl.when(changed).then(pl.col("numerateur") + 7).otherwise(pl.col("numerateur")),
+        valeur=pl.when(changed).then(pl.col("valeur") + 7).otherwise(pl.col("valeur"))))
+    second = export_opendata(snapshot, DAY)
+    assert (first.name, second.name) == ("2024-03-05-01", "2024-03-05-02")
+    assert sorted(p.name for p in snapshot.opendata.iterdir()) == ["2024-03-05-01", "2024-03-05-02", "latest"]
+    assert (snapshot.opendata / "latest").readlink() == Path("2024-03-05-02")
+    assert _tree(first) == before  # the first publication is intact, byte for byte
+    revisions = pl.read_csv(second / "revisions.csv", infer_schema=False)
+    assert revisions.select("indicateur", "code_territoire", "mois", "valeur_precedente", "valeur_nouvelle",
+                            "publication_precedente").rows() == [
+        ("beneficiaires_sdd", "13", "2024-01", "300", "307", "2024-03-05-01")]
+    manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["publication_precedente"] == "2024-03-05-01" and manifest["dossier"] == "2024-03-05-02"
+    assert manifest["revisions"] == 1
+    assert "dossier `2024-03-05-02`" in (second / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_sequence_number_is_never_reused(snapshot):
+    """A folder of the day left by a killed or foreign process (here half-written) is never reused nor
+    touched; the earlier naming (`<date>/`) still counts as a publication to compare with."""
+    root = snapshot.opendata
+    (root / "2024-03-05-01").mkdir(parents=True)
+    (root / "2024-03-05-01" / "indicateurs.csv").write_text("à moitié", encoding="utf-8")
     published = export_opendata(snapshot, DAY)
-    first = json.loads((published / "manifest.json").read_text(encoding="utf-8"))["construit_le"]
-    again = export_opendata(snapshot, DAY)
-    assert again == published
-    assert (snapshot.opendata / "latest").readlink() == Path("2024-03-05")
-    assert sorted(p.name for p in snapshot.opendata.iterdir()) == ["2024-03-05", "latest"]
-    assert json.loads((again / "manifest.json").read_text(encoding="utf-8"))["construit_le"] >= first
+    assert published.name == "2024-03-05-02"
+    assert (root / "2024-03-05-01" / "indicateurs.csv").read_text(encoding="utf-8") == "à moitié"
+    from publication.opendata import next_folder_name, publications
+
+    (root / "2024-03-04").mkdir()
+    assert [p.name for p in publications(root)] == ["2024-03-04", "2024-03-05-01", "2024-03-05-02"]
+    assert next_folder_name(root, DAY) == "2024-03-05-03"
 
 
 def test_cli_opendata(snapshot, capsys):
     from publication.__main__ import main
 
     assert main(["opendata", "--date", "2024-04-02"]) == 0
-    assert "latest → 2024-04-02" in capsys.readouterr().out
-    assert (snapshot.opendata / "latest").readlink() == Path("2024-04-02")
+    assert "latest → 2024-04-02-01" in capsys.readouterr().out
+    assert (snapshot.opendata / "latest").readlink() == Path("2024-04-02-01")
 
 
 def test_no_snapshot_is_a_clear_error(socle_env, capsys):
