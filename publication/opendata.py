@@ -35,6 +35,7 @@ from publication.revisions import write_revisions
 from publication.schema import write_datapackage
 from publication.source import Snapshot, masking_threshold, open_snapshot
 from publication.table import csv_table, indicator_kinds, published_table
+from socle.csv_safety import neutralise
 from socle.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,8 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             dim_territoires = snap.frame("dim_territoires")
             kinds = indicator_kinds(dim_indicateurs)
             extra = {} if masker is None else {"masker": masker}
-            table = published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra)
+            # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
+            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra))
             text = csv_table(table, kinds)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)

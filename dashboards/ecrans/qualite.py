@@ -12,6 +12,7 @@ from dashboards import formatting as fmt
 from dashboards import graphiques, queries, style
 from dashboards.data import Instantane
 from dashboards.ecrans import commun
+from socle.csv_safety import spreadsheet_csv
 
 
 def _mois_entre(a: date, b: date) -> int:
@@ -105,7 +106,7 @@ def liaison_affichee(df: pl.DataFrame, seuil: int, deps: dict[str, str]) -> pl.D
 
 
 def _csv(df: pl.DataFrame) -> bytes:
-    return b"\xef\xbb\xbf" + df.write_csv().encode("utf-8")
+    return spreadsheet_csv(df)
 
 
 def _telecharger(label: str, df: pl.DataFrame, name: str) -> None:

@@ -185,6 +185,31 @@ def test_a_sequence_number_is_never_reused(snapshot):
     assert next_folder_name(root, DAY) == "2024-03-05-03"
 
 
+def test_a_formula_in_a_referential_label_is_neutralised_in_the_csv(snapshot):
+    """Issue 16, finding 6: a bassin label `=HYPERLINK(...)` from the bassin referential was published as
+    is in indicateurs.csv, a live formula in a spreadsheet. It is prefixed with `'`; the package still
+    validates, and numbers are untouched."""
+    from publication_fixture import TERRITOIRES
+
+    label = '=HYPERLINK("http://x","clic")'
+    terr = pl.DataFrame(TERRITOIRES, orient="row", schema=["niveau", "code_territoire", "libelle_territoire",
+                                                           "code_region", "code_departement"]).with_columns(
+        libelle_territoire=pl.when(pl.col("code_territoire") == "BX").then(pl.lit(label))
+        .otherwise(pl.col("libelle_territoire")), est_substitut_arrondissement=pl.lit(False))
+    make_snapshot(snapshot, extra={"dim_territoires": terr})
+    published = export_opendata(snapshot, DAY)
+    table = pl.read_csv(published / "indicateurs.csv", infer_schema=False)
+    assert set(table.filter(pl.col("code_territoire") == "BX")["libelle_territoire"]) == {"'" + label}
+    for column in table.columns:
+        assert not table[column].drop_nulls().str.contains(r"^[=+@\t\r]").any(), column
+    assert pl.read_parquet(published / "indicateurs.parquet").filter(
+        pl.col("code_territoire") == "BX")["libelle_territoire"][0] == "'" + label
+    exe = Path(sys.executable).with_name("frictionless")
+    proc = subprocess.run([str(exe), "validate", "--json", str(published / "datapackage.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["valid"], proc.stdout[-2000:]
+
+
 def test_cli_opendata(snapshot, capsys):
     from publication.__main__ import main
 
