@@ -35,6 +35,7 @@ from publication.revisions import write_revisions
 from publication.schema import write_datapackage
 from publication.source import Snapshot, masking_threshold, open_snapshot
 from publication.table import csv_table, indicator_kinds, published_table
+from socle import quality
 from socle.csv_safety import neutralise
 from socle.settings import Settings
 
@@ -203,16 +204,19 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
             livraisons = deliveries(snap)
+            warnings = [{**w, "message": quality.message(w)} for w in quality.quarantine_warnings(snap.con)]
             revisions = write_revisions(building, text, previous, livraisons)
             write_datapackage(building, sorted(kinds), day.isoformat(), built_at)
             info = manifest("opendata", built_at, snap, threshold, threshold_source, livraisons,
                             date_publication=day.isoformat(), dossier=name,
-                            publication_precedente=previous.name if previous else None)
+                            publication_precedente=previous.name if previous else None,
+                            avertissements_qualite=warnings)
             write_readme(building, day=day, folder_name=name, built_at=built_at, table=table,
                          dim_indicateurs=dim_indicateurs,
                          dim_territoires=dim_territoires, threshold=threshold, snapshot_name=snap.path.name,
                          commit=info["version_code"]["commit"], previous=previous.name if previous else None,
-                         n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons))
+                         n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
+                         warnings=warnings)
             expected = expected_from(snap, kinds, indicateurs, dim_territoires)
         info.update(lignes=table.height, cases_secretes=table.filter(pl.col("statut") == "secret").height,
                     revisions=revisions.height, fichiers=file_entries(building, DATA_FILES))

@@ -9,6 +9,7 @@ import polars as pl
 
 from publication.schema import DESCRIPTIONS
 from publication.table import COLUMNS, indicator_kinds
+from socle import quality
 
 KIND_LABELS = {
     "effectif": "effectif (nombre de personnes), publié en entier",
@@ -52,7 +53,8 @@ def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
 
 def render(*, day: date, folder_name: str | None = None, built_at: str, table: pl.DataFrame, dim_indicateurs: pl.DataFrame,
            dim_territoires: pl.DataFrame, threshold: int, snapshot_name: str, commit: str | None,
-           previous: str | None, n_revisions: int, latest_deliveries: dict[str, str]) -> str:
+           previous: str | None, n_revisions: int, latest_deliveries: dict[str, str],
+           warnings: list[dict] | None = None) -> str:
     kinds = indicator_kinds(dim_indicateurs)
     months = sorted(table["mois"].unique().to_list())
     n_secret = table.filter(pl.col("statut") == "secret").height
@@ -83,6 +85,11 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         if previous else "- Première publication : aucune révision.",
         "- La liste des livraisons utilisées (avec leur empreinte SHA-256), la version du code et le seuil "
         "du secret figurent dans `manifest.json`.",
+        *([f"- **Avertissements qualité** : {len(warnings)} fichier(s) déposé(s) avec une part élevée de lignes "
+           "écartées (en quarantaine) ; les chiffres de ces producteurs pour ces mois sont publiés mais à lire avec "
+           "prudence (détail dans `manifest.json`, rubrique `avertissements_qualite`) : "
+           + " ; ".join(f"{w['fichier']} ({quality.percent(w['part'])})" for w in warnings) + "."]
+          if warnings else []),
         "",
         "## Fichiers",
         "",

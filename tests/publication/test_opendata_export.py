@@ -223,3 +223,32 @@ def test_no_snapshot_is_a_clear_error(socle_env, capsys):
 
     assert main(["opendata"]) == 1
     assert "aucun instantané courant" in capsys.readouterr().err
+
+
+def test_quality_warnings_are_in_the_manifest(snapshot):
+    """Issue 16, finding 8: a delivery above the quarantine warning threshold is flagged in the
+    publication's manifest (file, share, main rules) and README, and the publication goes ahead."""
+    from publication_fixture import livraisons_frame
+
+    liv = livraisons_frame().with_columns(
+        lignes_quarantaine=pl.when(pl.col("id_livraison") == "L-ori-35-2024-02").then(3).otherwise(0),
+        lignes_chargees=pl.when(pl.col("id_livraison") == "L-ori-35-2024-02").then(7).otherwise(10))
+    motifs = pl.DataFrame({"id_livraison": ["L-ori-35-2024-02"] * 2, "type_fichier": ["orientations"] * 2,
+                           "producteur": ["35"] * 2, "mois": [date(2024, 2, 1)] * 2,
+                           "colonne": ["id_rsa,date_orientation", "date_orientation"],
+                           "regle": ["cle_dupliquee", "date"], "nb_lignes": [2, 1]})
+    make_snapshot(snapshot, livraisons=liv, extra={"fct_quarantaine_motifs": motifs})
+    published = export_opendata(snapshot, DAY)
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    [w] = manifest["avertissements_qualite"]
+    assert (w["fichier"], w["producteur"], w["mois"], w["part"], w["lignes_quarantaine"], w["lignes_lues"]) == (
+        "departements/35/orientations_2024-02.csv", "35", "2024-02", 0.3, 3, 10)
+    assert w["regles"] == [{"regle": "cle_dupliquee", "lignes": 2}, {"regle": "date", "lignes": 1}]
+    assert "30,0 % des lignes en quarantaine" in w["message"] and "cle_dupliquee" in w["message"]
+    assert "departements/35/orientations_2024-02.csv (30,0 %)" in (published / "README.md").read_text(encoding="utf-8")
+
+
+def test_no_quality_warning_below_the_threshold(published):
+    _, published = published
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["avertissements_qualite"] == []
