@@ -7,7 +7,6 @@ import ctypes.util
 import errno
 import fcntl
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 from socle.files import fsync_path
 
 _RENAME_NOREPLACE = 1
-_RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
@@ -38,11 +36,6 @@ def _renameat2(a: Path, b: Path, flags: int) -> int | None:
     return 0 if rc == 0 else ctypes.get_errno()
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False when unavailable."""
-    return _renameat2(a, b, _RENAME_EXCHANGE) == 0
-
-
 def rename_new(built: Path, final: Path) -> None:
     """Put `built` at `final`, which must not exist: never replaces anything (Linux renameat2
     RENAME_NOREPLACE; elsewhere a check then a rename, safe under the caller's lock).
@@ -54,22 +47,6 @@ def rename_new(built: Path, final: Path) -> None:
         os.rename(built, final)
     elif error:
         raise OSError(error, os.strerror(error), str(final))
-    fsync_path(final.parent)
-
-
-def replace_dir(built: Path, final: Path) -> None:
-    """Put the folder `built` at `final`, replacing a folder already there atomically when the
-    system allows it (Linux); elsewhere the old folder is set aside then removed (a window of a
-    few microseconds where `final` is absent)."""
-    if not final.exists():
-        os.rename(built, final)
-    elif _exchange(built, final):
-        shutil.rmtree(built)  # now holds the old content
-    else:
-        aside = final.with_name(f".{final.name}.ancien-{os.getpid()}")
-        os.rename(final, aside)
-        os.rename(built, final)
-        shutil.rmtree(aside)
     fsync_path(final.parent)
 
 

@@ -185,6 +185,22 @@ def test_a_sequence_number_is_never_reused(snapshot):
     assert next_folder_name(root, DAY) == "2024-03-05-03"
 
 
+def test_rename_new_never_replaces_a_folder(tmp_path):
+    import pytest
+
+    from publication.atomic import rename_new
+
+    built, final = tmp_path / ".construction", tmp_path / "2024-03-05-01"
+    built.mkdir()
+    (built / "a").write_text("nouveau", encoding="utf-8")
+    final.mkdir()  # even an empty folder is never replaced
+    with pytest.raises(FileExistsError):
+        rename_new(built, final)
+    assert list(final.iterdir()) == [] and (built / "a").exists()
+    rename_new(built, tmp_path / "2024-03-05-02")
+    assert (tmp_path / "2024-03-05-02" / "a").read_text(encoding="utf-8") == "nouveau"
+
+
 def test_a_formula_in_a_referential_label_is_neutralised_in_the_csv(snapshot):
     """Issue 16, finding 6: a bassin label `=HYPERLINK(...)` from the bassin referential was published as
     is in indicateurs.csv, a live formula in a spreadsheet. It is prefixed with `'`; the package still
