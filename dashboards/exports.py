@@ -4,7 +4,8 @@ One long table per block (cards, charts, table of sub-territories), in the open 
 (publication.md) plus `bloc` and, for the cards, `role`: a masked cell has `statut = secret` and
 empty `valeur`, `numerateur`, `denominateur`. Rates are fractions rounded to 4 decimals, delays
 to 1 decimal, as in the open data. UTF-8 with a byte-order mark (so that a spreadsheet opens the
-accents right), comma-separated, months as YYYY-MM.
+accents right), comma-separated, months as YYYY-MM; text cells that a spreadsheet would run as a
+formula (a label starting with `=`, `+`, `-`, `@`…) are neutralised (socle.csv_safety).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import polars as pl
 
 from dashboards import formatting as fmt
 from dashboards.data import Instantane
+from socle.csv_safety import spreadsheet_csv
 
 COLONNES = ["bloc", "role", "indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire",
             "mois", "valeur", "numerateur", "denominateur", "statut"]
@@ -45,4 +47,4 @@ def table(snap: Instantane, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
 
 def csv(*tables: pl.DataFrame) -> bytes:
     df = pl.concat(tables, how="vertical_relaxed") if tables else pl.DataFrame(schema=dict.fromkeys(COLONNES, pl.String))
-    return b"\xef\xbb\xbf" + df.write_csv().encode("utf-8")
+    return spreadsheet_csv(df)

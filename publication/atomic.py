@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import fcntl
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from socle.files import fsync_path
 
-_RENAME_EXCHANGE = 2
+_RENAME_NOREPLACE = 1
 _AT_FDCWD = -100
 
 
@@ -24,31 +24,29 @@ def fsync_tree(folder: Path) -> None:
     fsync_path(folder)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False when unavailable."""
+def _renameat2(a: Path, b: Path, flags: int) -> int | None:
+    """Linux renameat2: 0 on success, the errno on failure, None when the call is unavailable."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
-        return False
+        return None
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return rc == 0
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), flags)
+    return 0 if rc == 0 else ctypes.get_errno()
 
 
-def replace_dir(built: Path, final: Path) -> None:
-    """Put the folder `built` at `final`, replacing a folder already there atomically when the
-    system allows it (Linux); elsewhere the old folder is set aside then removed (a window of a
-    few microseconds where `final` is absent)."""
-    if not final.exists():
+def rename_new(built: Path, final: Path) -> None:
+    """Put `built` at `final`, which must not exist: never replaces anything (Linux renameat2
+    RENAME_NOREPLACE; elsewhere a check then a rename, safe under the caller's lock).
+    Raises FileExistsError when `final` exists."""
+    error = _renameat2(built, final, _RENAME_NOREPLACE)
+    if error in (None, errno.EINVAL, errno.ENOSYS):  # call or flag unsupported here
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, "le dossier de publication existe déjà", str(final))
         os.rename(built, final)
-    elif _exchange(built, final):
-        shutil.rmtree(built)  # now holds the old content
-    else:
-        aside = final.with_name(f".{final.name}.ancien-{os.getpid()}")
-        os.rename(final, aside)
-        os.rename(built, final)
-        shutil.rmtree(aside)
+    elif error:
+        raise OSError(error, os.strerror(error), str(final))
     fsync_path(final.parent)
 
 

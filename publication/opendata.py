@@ -1,13 +1,20 @@
-"""The open-data export (publication.md): `$SOCLE_HOME/opendata/<YYYY-MM-DD>/` and `latest`.
+"""The open-data export (publication.md): `$SOCLE_HOME/opendata/<YYYY-MM-DD>-<NN>/` and `latest`.
+
+Publications never overwrite one another (issue 16, finding 3): each has its own folder named
+by its date and a two-digit sequence number within the day (`2024-03-05-01`, `2024-03-05-02`,
+…), so that names sort by date then order. The sequence number is allocated under the
+open-data lock, one above every name of that day already present in the folder (a folder left
+by an earlier run, even half-written, is never reused), and the built folder is renamed into
+place without ever replacing an existing one (Linux renameat2 RENAME_NOREPLACE). Folders of
+the earlier scheme (`<YYYY-MM-DD>/`, no sequence) still count as publications (sequence 0).
 
 The folder is built under a hidden temporary name next to the final one
-(`opendata/.construction-<date>-<stamp>/`), checked by the gate, then renamed into place;
-`latest` (a relative symlink) is switched by one rename. A second export on the same day
-replaces that day's folder in one step (Linux renameat2 exchange), and its revisions are
-computed against the newest publication of an earlier day, so that the day's `revisions.csv`
-covers everything since the previous day's publication. A refused export leaves the opendata
-folder exactly as it was; its check results are kept in `$SOCLE_HOME/logs/publication/`
-(never in the public folder: the refused files may hold unmasked cells).
+(`opendata/.construction-<name>-<stamp>/`), checked by the gate, then renamed into place;
+`latest` (a relative symlink) is switched by one rename. `revisions.csv` compares with the
+previous publication, the one `latest` pointed to, whatever its date. A refused export leaves
+the opendata folder exactly as it was; its check results are kept in
+`$SOCLE_HOME/logs/publication/` (never in the public folder: the refused files may hold
+unmasked cells).
 """
 
 from __future__ import annotations
@@ -28,11 +35,13 @@ from publication.revisions import write_revisions
 from publication.schema import write_datapackage
 from publication.source import Snapshot, masking_threshold, open_snapshot
 from publication.table import csv_table, indicator_kinds, published_table
+from socle import quality
+from socle.csv_safety import neutralise
 from socle.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATED = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?:-(?P<seq>\d{2,}))?$")
 LATEST = "latest"
 LOCK = "opendata.lock"  # in $SOCLE_HOME, out of the public folder
 TERRITORY_MONTHS = "dim_territoires_mois"  # optional mart (niveau, code_territoire, mois): the exact grid, when it exists
@@ -43,16 +52,47 @@ SOURCE_NAMES = {"rsa": "RSA (CAF/MSA)", "inscriptions": "inscriptions (France Tr
                 "orientations": "orientations (départements)"}
 
 
+def order_key(name: str) -> tuple[str, int]:
+    """(date, sequence) of a publication folder name; sequence 0 for the earlier `<YYYY-MM-DD>` scheme."""
+    m = DATED.match(name)
+    if m is None:
+        raise ValueError(f"nom de dossier de publication inattendu : {name}")
+    return m["day"], int(m["seq"] or 0)
+
+
 def publications(root: Path) -> list[Path]:
-    """Published dated folders, oldest first."""
+    """Published dated folders, oldest first (by date, then sequence)."""
     if not root.exists():
         return []
-    return sorted(p for p in root.iterdir() if DATED.match(p.name) and p.is_dir() and not p.is_symlink())
+    return sorted((p for p in root.iterdir() if DATED.match(p.name) and p.is_dir() and not p.is_symlink()),
+                  key=lambda p: order_key(p.name))
 
 
 def latest_publication(root: Path) -> Path | None:
     link = root / LATEST
     return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def previous_publication(root: Path) -> Path | None:
+    """The publication the next one is compared with: the one `latest` points to, else the newest
+    complete one (with its manifest, written last before the folder is renamed into place)."""
+    current = latest_publication(root)
+    if current is not None and DATED.match(current.name):
+        return current
+    folders = [p for p in publications(root) if (p / "manifest.json").is_file() and (p / "indicateurs.csv").is_file()]
+    return folders[-1] if folders else None
+
+
+def next_folder_name(root: Path, day: date) -> str:
+    """`<day>-<NN>`: one above the sequence of every entry of that day in `root` (whatever it is:
+    a folder, a half-written one, a stray file), so that no existing name is ever reused."""
+    used = [0]
+    if root.exists():
+        for p in root.iterdir():
+            m = DATED.match(p.name)
+            if m and m["day"] == day.isoformat():
+                used.append(int(m["seq"] or 0))
+    return f"{day.isoformat()}-{max(used) + 1:02d}"
 
 
 def expected_from(snap: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFrame,
@@ -136,19 +176,20 @@ def export_opendata(settings: Settings, today: date | None = None, *, threshold:
 
 
 def _export(settings: Settings, root: Path, day: date, threshold: int | None, masker) -> Path:
-    current = latest_publication(root)
-    if current is not None and DATED.match(current.name) and current.name > day.isoformat():
-        raise ValueError(f"une publication plus récente existe déjà ({current.name}) : "
-                         f"refus de publier à la date du {day.isoformat()}")
-    earlier = [p for p in publications(root) if p.name < day.isoformat()]
-    previous = earlier[-1] if earlier else None
+    previous = previous_publication(root)
+    newest = publications(root)
+    for folder in filter(None, [previous, newest[-1] if newest else None]):
+        if order_key(folder.name)[0] > day.isoformat():
+            raise ValueError(f"une publication plus récente existe déjà ({folder.name}) : "
+                             f"refus de publier à la date du {day.isoformat()}")
+    name = next_folder_name(root, day)
     if threshold is None:
         threshold, threshold_source = masking_threshold()
     else:
         threshold_source = "argument de export_opendata"
     built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    building = root / f".construction-{day.isoformat()}-{stamp}"
+    building = root / f".construction-{name}-{stamp}"
     building.mkdir()
     try:
         with open_snapshot(settings) as snap:
@@ -157,20 +198,25 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             dim_territoires = snap.frame("dim_territoires")
             kinds = indicator_kinds(dim_indicateurs)
             extra = {} if masker is None else {"masker": masker}
-            table = published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra)
+            # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
+            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra))
             text = csv_table(table, kinds)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
             livraisons = deliveries(snap)
+            warnings = [{**w, "message": quality.message(w)} for w in quality.quarantine_warnings(snap.con)]
             revisions = write_revisions(building, text, previous, livraisons)
             write_datapackage(building, sorted(kinds), day.isoformat(), built_at)
             info = manifest("opendata", built_at, snap, threshold, threshold_source, livraisons,
-                            date_publication=day.isoformat(),
-                            publication_precedente=previous.name if previous else None)
-            write_readme(building, day=day, built_at=built_at, table=table, dim_indicateurs=dim_indicateurs,
+                            date_publication=day.isoformat(), dossier=name,
+                            publication_precedente=previous.name if previous else None,
+                            avertissements_qualite=warnings)
+            write_readme(building, day=day, folder_name=name, built_at=built_at, table=table,
+                         dim_indicateurs=dim_indicateurs,
                          dim_territoires=dim_territoires, threshold=threshold, snapshot_name=snap.path.name,
                          commit=info["version_code"]["commit"], previous=previous.name if previous else None,
-                         n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons))
+                         n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
+                         warnings=warnings)
             expected = expected_from(snap, kinds, indicateurs, dim_territoires)
         info.update(lignes=table.height, cases_secretes=table.filter(pl.col("statut") == "secret").height,
                     revisions=revisions.height, fichiers=file_entries(building, DATA_FILES))
@@ -183,8 +229,8 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             raise PublicationRefusee(refused.failures, kept / "validation") from None
         _keep_report(settings, building, report, refused=False)
         atomic.fsync_tree(building)
-        final = root / day.isoformat()
-        atomic.replace_dir(building, final)
+        final = root / name
+        atomic.rename_new(building, final)
         atomic.switch_symlink(root / LATEST, final.name)
     finally:
         shutil.rmtree(building, ignore_errors=True)

@@ -9,6 +9,7 @@ import polars as pl
 
 from publication.schema import DESCRIPTIONS
 from publication.table import COLUMNS, indicator_kinds
+from socle import quality
 
 KIND_LABELS = {
     "effectif": "effectif (nombre de personnes), publié en entier",
@@ -50,9 +51,10 @@ def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
     return notes
 
 
-def render(*, day: date, built_at: str, table: pl.DataFrame, dim_indicateurs: pl.DataFrame,
+def render(*, day: date, folder_name: str | None = None, built_at: str, table: pl.DataFrame, dim_indicateurs: pl.DataFrame,
            dim_territoires: pl.DataFrame, threshold: int, snapshot_name: str, commit: str | None,
-           previous: str | None, n_revisions: int, latest_deliveries: dict[str, str]) -> str:
+           previous: str | None, n_revisions: int, latest_deliveries: dict[str, str],
+           warnings: list[dict] | None = None) -> str:
     kinds = indicator_kinds(dim_indicateurs)
     months = sorted(table["mois"].unique().to_list())
     n_secret = table.filter(pl.col("statut") == "secret").height
@@ -69,7 +71,7 @@ def render(*, day: date, built_at: str, table: pl.DataFrame, dim_indicateurs: pl
         "",
         "## Millésime",
         "",
-        f"- Publication du {_date(day)} (dossier `{day.isoformat()}`), construite le {built_at}.",
+        f"- Publication du {_date(day)} (dossier `{folder_name or day.isoformat()}`), construite le {built_at}.",
         f"- Mois couverts : de {_mois(months[0])} à {_mois(months[-1])} ({len(months)} mois)." if months
         else "- Aucun mois calculé.",
         f"- Instantané de l'entrepôt : `{snapshot_name}` ; version du code : `{commit or 'inconnue'}`.",
@@ -83,6 +85,11 @@ def render(*, day: date, built_at: str, table: pl.DataFrame, dim_indicateurs: pl
         if previous else "- Première publication : aucune révision.",
         "- La liste des livraisons utilisées (avec leur empreinte SHA-256), la version du code et le seuil "
         "du secret figurent dans `manifest.json`.",
+        *([f"- **Avertissements qualité** : {len(warnings)} fichier(s) déposé(s) avec une part élevée de lignes "
+           "écartées (en quarantaine) ; les chiffres de ces producteurs pour ces mois sont publiés mais à lire avec "
+           "prudence (détail dans `manifest.json`, rubrique `avertissements_qualite`) : "
+           + " ; ".join(f"{w['fichier']} ({quality.percent(w['part'])})" for w in warnings) + "."]
+          if warnings else []),
         "",
         "## Fichiers",
         "",
@@ -94,6 +101,11 @@ def render(*, day: date, built_at: str, table: pl.DataFrame, dim_indicateurs: pl
         "| `revisions.csv` | chiffres de la publication précédente modifiés dans celle-ci |",
         "| `manifest.json` | date de construction, livraisons sources et leurs empreintes, version du code, seuil du secret |",
         "| `validation/` | résultats des contrôles de publication |",
+        "",
+        "Chaque publication a son propre dossier, nommé par sa date et son numéro d'ordre dans la journée "
+        "(`AAAA-MM-JJ-NN`, par exemple `2024-03-05-01` puis `2024-03-05-02` pour une deuxième publication le "
+        "même jour) : une publication n'en remplace jamais une autre, et les noms se trient dans l'ordre des "
+        "publications. `latest` désigne toujours la plus récente.",
         "",
         "## Colonnes de `indicateurs.csv`",
         "",

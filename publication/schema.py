@@ -72,7 +72,7 @@ REVISION_COLUMNS = [
     ("statut_precedent", "string", True, "Statut publié précédemment."),
     ("statut_nouveau", "string", False, "Statut dans cette publication (vide si la ligne a disparu)."),
     ("motif", "string", True, "Raison de la révision : nouvelle_livraison, maturite ou correction (voir README.md)."),
-    ("publication_precedente", "string", True, "Date de la publication précédente (AAAA-MM-JJ)."),
+    ("publication_precedente", "string", True, "Dossier de la publication précédente (AAAA-MM-JJ-NN : date et numéro d'ordre dans la journée)."),
 ]
 MOTIFS = ["nouvelle_livraison", "maturite", "correction"]
 

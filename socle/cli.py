@@ -17,7 +17,7 @@ BIN = Path(sys.executable).parent
 def _summary(settings) -> None:
     import duckdb
 
-    from socle import snapshot
+    from socle import quality, snapshot
     from socle.lock import PipelineBusy, pipeline_lock
 
     # Only with the pipeline lock: a run of its own opens the warehouse, and an open file (even
@@ -28,11 +28,18 @@ def _summary(settings) -> None:
                 "select count(*) filter (where statut = 'acceptee'), count(*) filter (where statut = 'rejetee'), "
                 "count(*) filter (where est_courante), "
                 "coalesce(sum(lignes_quarantaine) filter (where est_courante), 0) from raw.livraisons").fetchone()
+            warnings = quality.quarantine_warnings(con, source="raw")
     except PipelineBusy:
         print("\nUn autre run du pipeline tient l'entrepôt : pas de résumé des livraisons.")
         return
     print(f"\nLivraisons : {accepted} acceptées ({current} courantes), {rejected} rejetées ; "
           f"{quarantined} lignes en quarantaine dans les livraisons courantes.")
+    if warnings:
+        print(f"\nAvertissements qualité ({len(warnings)} fichier{'s' if len(warnings) > 1 else ''} au-dessus du seuil "
+              "de lignes en quarantaine ; le run publie quand même, ces chiffres sont signalés sur la page "
+              "qualité et dans le manifeste de l'open data) :")
+        for w in warnings:
+            print(f"  - {quality.message(w)}")
     current_snap = snapshot.current_snapshot(settings)
     if current_snap is None:
         print("Aucun instantané publié.")
@@ -56,7 +63,7 @@ def _summary(settings) -> None:
 
 
 def _run(_: argparse.Namespace) -> None:
-    from orchestration.run import run_pipeline
+    from orchestration.run import failure_report, run_pipeline
     from socle.lock import PipelineBusy, pipeline_lock
 
     settings = get_settings()
@@ -68,6 +75,7 @@ def _run(_: argparse.Namespace) -> None:
         sys.exit(1)
     result = run_pipeline(settings)
     refused = not result.success and _refused_busy(result)
+    opendata = result.success
     if result.success:
         result = run_pipeline(settings, job_name="opendata")
     _summary(settings)
@@ -76,9 +84,11 @@ def _run(_: argparse.Namespace) -> None:
             print("\nRun refusé : un autre run du pipeline est en cours ; ce run n'a rien écrit, "
                   "l'instantané courant n'a pas changé.", file=sys.stderr)
             sys.exit(1)
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"\nLe run a échoué (étapes : {', '.join(failed) or 'contrôle bloquant'}) : "
-              "l'instantané courant n'a pas changé.", file=sys.stderr)
+        state = ("l'instantané courant a été publié, mais l'open data précédent (latest) reste en place"
+                 if opendata else "l'instantané courant et l'open data publiés n'ont pas changé")
+        print(f"\nLe run a échoué : {state}.", file=sys.stderr)
+        for line in failure_report(result):
+            print(f"- {line}", file=sys.stderr)
         sys.exit(1)
 
 

@@ -10,8 +10,10 @@ import streamlit as st
 
 from dashboards import formatting as fmt
 from dashboards import graphiques, queries, style
-from dashboards.data import Instantane
+from dashboards.data import Instantane, lecture
 from dashboards.ecrans import commun
+from socle import quality
+from socle.csv_safety import spreadsheet_csv
 
 
 def _mois_entre(a: date, b: date) -> int:
@@ -104,8 +106,37 @@ def liaison_affichee(df: pl.DataFrame, seuil: int, deps: dict[str, str]) -> pl.D
                                                      "Part"], pl.String))
 
 
+def avertissements_affiches(warnings: list[dict], deps: dict[str, str]) -> pl.DataFrame:
+    """Quality warnings (socle.quality): one row per file above the quarantine threshold."""
+    return pl.DataFrame([{
+        "Fichier déposé": w["fichier"], "Producteur": fmt.producteur(w["producteur"], deps),
+        "Mois": w["mois"], "Part en quarantaine (%)": round(100 * w["part"], 1),
+        "Lignes en quarantaine": w["lignes_quarantaine"], "Lignes lues": w["lignes_lues"],
+        "Règles principales": ", ".join(f"{r['regle']} ({r['lignes']})" for r in w["regles"]),
+    } for w in warnings], schema={"Fichier déposé": pl.String, "Producteur": pl.String, "Mois": pl.String,
+                                  "Part en quarantaine (%)": pl.Float64, "Lignes en quarantaine": pl.Int64,
+                                  "Lignes lues": pl.Int64, "Règles principales": pl.String})
+
+
+def _avertissements(snap: Instantane, deps: dict[str, str]) -> None:
+    with lecture(snap.cle) as con:
+        warnings = quality.quarantine_warnings(con, source="marts")
+    if not warnings:
+        return
+    st.header("Avertissements qualité", anchor="avertissements")
+    seuil = quality.percent(warnings[0]["seuil"])
+    style.encadre(f"{len(warnings)} fichier{'s' if len(warnings) > 1 else ''} déposé{'s' if len(warnings) > 1 else ''} "
+                  f"{'ont' if len(warnings) > 1 else 'a'} plus de {seuil} de lignes en quarantaine : les chiffres de "
+                  "ces producteurs pour ces mois sont publiés mais à lire avec prudence (les lignes écartées n'y "
+                  "entrent pas). Les autres producteurs ne sont pas touchés. Le producteur corrige le fichier et le "
+                  "redépose.", "avertissement")
+    av = avertissements_affiches(warnings, deps)
+    st.dataframe(av, hide_index=True, width="stretch")
+    _telecharger("Télécharger les avertissements (CSV)", av, "qualite_avertissements.csv")
+
+
 def _csv(df: pl.DataFrame) -> bytes:
-    return b"\xef\xbb\xbf" + df.write_csv().encode("utf-8")
+    return spreadsheet_csv(df)
 
 
 def _telecharger(label: str, df: pl.DataFrame, name: str) -> None:
@@ -124,6 +155,7 @@ def render() -> None:
         return
     deps = dict(snap.territoires.filter(pl.col("niveau") == "departement")
                 .select("code_territoire", "libelle_territoire").iter_rows())
+    _avertissements(snap, deps)
     producteurs, types, mois = queries.valeurs_qualite(snap.cle)
     if not mois:
         st.info("Aucune livraison n'a encore été reçue.")

@@ -131,3 +131,24 @@ def test_csv_download_is_what_is_shown_and_masked(instantane):
         assert r["numerateur"] == want["numerateur"]
         if want["valeur"] is not None:
             assert r["valeur"] == pytest.approx(want["valeur"], abs=0.051 if "delai" in r["indicateur"] else 1e-4)
+
+
+def test_csv_download_neutralises_a_formula_in_a_label(instantane):
+    """Issue 16, finding 6: a bassin label `=HYPERLINK(...)` from a referential reached the dashboard's
+    CSV download as is, a live formula in the reader's spreadsheet."""
+    import duckdb
+
+    label = '=HYPERLINK("http://x","clic")'
+    with duckdb.connect(str(instantane.path)) as con:
+        code = con.execute("select min(code_territoire) from marts.dim_territoires where niveau = 'bassin'").fetchone()[0]
+        con.execute("update marts.dim_territoires set libelle_territoire = ? where niveau = 'bassin' "
+                    "and code_territoire = ?", [label, code])
+    snap = data.courant()
+    cartes = queries.cartes_long(snap.cle, "bassin", code, snap.mois[-1])
+    text = exports.csv(exports.table(snap, "cartes", cartes)).decode("utf-8-sig")
+    df = pl.read_csv(text.encode(), infer_schema=False)
+    labels = set(df.filter(pl.col("code_territoire") == code)["libelle_territoire"])
+    assert labels == {"'" + label}
+    assert not any(line.split(",")[6].startswith("=") for line in text.splitlines()[1:] if "," in line)
+    # numbers keep their sign and type: only text cells are touched
+    assert pl.read_csv(text.encode(), infer_schema_length=None)["valeur"].dtype == pl.Float64

@@ -118,3 +118,31 @@ def test_quality_page_with_a_bassin_referential(home):
     at = lancer_qualite()
     rb = frame(at, "Communes absentes (bassin HR)")
     assert rb.row(0, named=True)["Année"] == 2026
+
+
+def test_quality_page_flags_a_file_with_many_quarantined_rows(instantane):
+    """Issue 16, finding 8: a delivery with a high share of quarantined rows is flagged on the quality
+    page (file, share, main rule), its producer's figures published all the same."""
+    with duckdb.connect(str(instantane.path)) as con:
+        id_, prod, mois, lues = con.execute(
+            "select id_livraison, producteur, mois, lignes_lues from marts.fct_livraisons where est_courante "
+            "and statut = 'acceptee' and type_fichier = 'orientations' order by mois desc, producteur limit 1"
+        ).fetchone()
+        q = lues // 4
+        con.execute("update marts.fct_livraisons set lignes_quarantaine = ?, lignes_chargees = lignes_lues - ?, "
+                    "extension = 'csv' where id_livraison = ?", [q, q, id_])
+        con.execute("insert into marts.fct_quarantaine_motifs values (?, 'orientations', ?, ?, 'id_rsa', "
+                    "'cle_dupliquee', ?)", [id_, prod, mois, q])
+    at = lancer_qualite()
+    assert any(h.value == "Avertissements qualité" for h in at.header)
+    av = frame(at, "Règles principales")
+    assert av.height == 1
+    row = av.row(0, named=True)
+    assert row["Fichier déposé"] == f"departements/{prod}/orientations_{mois:%Y-%m}.csv"
+    assert row["Part en quarantaine (%)"] == round(100 * q / lues, 1) and row["Règles principales"].startswith(
+        f"cle_dupliquee ({q})")
+
+
+def test_quality_page_without_warning_shows_no_warning_section(instantane):
+    at = lancer_qualite()
+    assert not any(h.value == "Avertissements qualité" for h in at.header)

@@ -70,7 +70,7 @@ def home_with_a_publication(published, tmp_path):
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_bad_export_is_refused_and_latest_stays(home_with_a_publication, case):
     snapshot, good = home_with_a_publication
-    assert good.name == DAY1.isoformat()
+    assert good.name == f"{DAY1.isoformat()}-01"
     before = sorted(p.name for p in snapshot.opendata.iterdir())
     mart, masker, words = CASES[case]
     if mart is not None:
@@ -162,4 +162,4 @@ def test_the_territory_month_table_is_used_when_present(snapshot):
         expected = expected_from(snap, {"beneficiaires_sdd": "effectif"}, snap.frame("indicateurs"),
                                  snap.frame("dim_territoires"))
     assert expected.territory_months.height == 21 and expected.months == ["2024-01", "2024-02"]
-    assert export_opendata(snapshot, DAY1).name == "2024-03-05"
+    assert export_opendata(snapshot, DAY1).name == "2024-03-05-01"

@@ -12,6 +12,7 @@ import polars as pl
 
 from publication import export_opendata
 from publication.table import COLUMNS
+from publication_fixture import indicateurs_frame, make_snapshot
 
 DAY = date(2024, 3, 5)
 
@@ -32,8 +33,8 @@ def cell(table: pl.DataFrame, indicateur: str, code: str, mois: str) -> dict:
 def test_folder_layout_and_latest(published):
     snapshot, published = published
     root = snapshot.opendata
-    assert published == root / "2024-03-05"
-    assert (root / "latest").is_symlink() and (root / "latest").readlink() == Path("2024-03-05")
+    assert published == root / "2024-03-05-01"
+    assert (root / "latest").is_symlink() and (root / "latest").readlink() == Path("2024-03-05-01")
     assert sorted(p.name for p in published.iterdir()) == [
         "README.md", "datapackage.json", "indicateurs.csv", "indicateurs.parquet", "manifest.json",
         "revisions.csv", "validation"]
@@ -138,22 +139,99 @@ def test_manifest_and_readme(published):
         assert text in readme
 
 
-def test_same_day_export_replaces_the_folder(snapshot):
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_publications_on_the_same_day_keep_both_folders_and_list_the_revision(snapshot):
+    """Issue 16, finding 3: a second publication of the day used to replace the day's folder, with an
+    empty revisions.csv although a figure had changed."""
+    first = export_opendata(snapshot, DAY)
+    before = _tree(first)
+    changed = (pl.col("indicateur") == "beneficiaires_sdd") & (pl.col("code_territoire") == "13") & (
+        pl.col("mois") == date(2024, 1, 1))
+    ind = indicateurs_frame()
+    make_snapshot(snapshot, indicateurs=ind.with_columns(
+        numerateur=pl.when(changed).then(pl.col("numerateur") + 7).otherwise(pl.col("numerateur")),
+        valeur=pl.when(changed).then(pl.col("valeur") + 7).otherwise(pl.col("valeur"))))
+    second = export_opendata(snapshot, DAY)
+    assert (first.name, second.name) == ("2024-03-05-01", "2024-03-05-02")
+    assert sorted(p.name for p in snapshot.opendata.iterdir()) == ["2024-03-05-01", "2024-03-05-02", "latest"]
+    assert (snapshot.opendata / "latest").readlink() == Path("2024-03-05-02")
+    assert _tree(first) == before  # the first publication is intact, byte for byte
+    revisions = pl.read_csv(second / "revisions.csv", infer_schema=False)
+    assert revisions.select("indicateur", "code_territoire", "mois", "valeur_precedente", "valeur_nouvelle",
+                            "publication_precedente").rows() == [
+        ("beneficiaires_sdd", "13", "2024-01", "300", "307", "2024-03-05-01")]
+    manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["publication_precedente"] == "2024-03-05-01" and manifest["dossier"] == "2024-03-05-02"
+    assert manifest["revisions"] == 1
+    assert "dossier `2024-03-05-02`" in (second / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_sequence_number_is_never_reused(snapshot):
+    """A folder of the day left by a killed or foreign process (here half-written) is never reused nor
+    touched; the earlier naming (`<date>/`) still counts as a publication to compare with."""
+    root = snapshot.opendata
+    (root / "2024-03-05-01").mkdir(parents=True)
+    (root / "2024-03-05-01" / "indicateurs.csv").write_text("à moitié", encoding="utf-8")
     published = export_opendata(snapshot, DAY)
-    first = json.loads((published / "manifest.json").read_text(encoding="utf-8"))["construit_le"]
-    again = export_opendata(snapshot, DAY)
-    assert again == published
-    assert (snapshot.opendata / "latest").readlink() == Path("2024-03-05")
-    assert sorted(p.name for p in snapshot.opendata.iterdir()) == ["2024-03-05", "latest"]
-    assert json.loads((again / "manifest.json").read_text(encoding="utf-8"))["construit_le"] >= first
+    assert published.name == "2024-03-05-02"
+    assert (root / "2024-03-05-01" / "indicateurs.csv").read_text(encoding="utf-8") == "à moitié"
+    from publication.opendata import next_folder_name, publications
+
+    (root / "2024-03-04").mkdir()
+    assert [p.name for p in publications(root)] == ["2024-03-04", "2024-03-05-01", "2024-03-05-02"]
+    assert next_folder_name(root, DAY) == "2024-03-05-03"
+
+
+def test_rename_new_never_replaces_a_folder(tmp_path):
+    import pytest
+
+    from publication.atomic import rename_new
+
+    built, final = tmp_path / ".construction", tmp_path / "2024-03-05-01"
+    built.mkdir()
+    (built / "a").write_text("nouveau", encoding="utf-8")
+    final.mkdir()  # even an empty folder is never replaced
+    with pytest.raises(FileExistsError):
+        rename_new(built, final)
+    assert list(final.iterdir()) == [] and (built / "a").exists()
+    rename_new(built, tmp_path / "2024-03-05-02")
+    assert (tmp_path / "2024-03-05-02" / "a").read_text(encoding="utf-8") == "nouveau"
+
+
+def test_a_formula_in_a_referential_label_is_neutralised_in_the_csv(snapshot):
+    """Issue 16, finding 6: a bassin label `=HYPERLINK(...)` from the bassin referential was published as
+    is in indicateurs.csv, a live formula in a spreadsheet. It is prefixed with `'`; the package still
+    validates, and numbers are untouched."""
+    from publication_fixture import TERRITOIRES
+
+    label = '=HYPERLINK("http://x","clic")'
+    terr = pl.DataFrame(TERRITOIRES, orient="row", schema=["niveau", "code_territoire", "libelle_territoire",
+                                                           "code_region", "code_departement"]).with_columns(
+        libelle_territoire=pl.when(pl.col("code_territoire") == "BX").then(pl.lit(label))
+        .otherwise(pl.col("libelle_territoire")), est_substitut_arrondissement=pl.lit(False))
+    make_snapshot(snapshot, extra={"dim_territoires": terr})
+    published = export_opendata(snapshot, DAY)
+    table = pl.read_csv(published / "indicateurs.csv", infer_schema=False)
+    assert set(table.filter(pl.col("code_territoire") == "BX")["libelle_territoire"]) == {"'" + label}
+    for column in table.columns:
+        assert not table[column].drop_nulls().str.contains(r"^[=+@\t\r]").any(), column
+    assert pl.read_parquet(published / "indicateurs.parquet").filter(
+        pl.col("code_territoire") == "BX")["libelle_territoire"][0] == "'" + label
+    exe = Path(sys.executable).with_name("frictionless")
+    proc = subprocess.run([str(exe), "validate", "--json", str(published / "datapackage.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["valid"], proc.stdout[-2000:]
 
 
 def test_cli_opendata(snapshot, capsys):
     from publication.__main__ import main
 
     assert main(["opendata", "--date", "2024-04-02"]) == 0
-    assert "latest → 2024-04-02" in capsys.readouterr().out
-    assert (snapshot.opendata / "latest").readlink() == Path("2024-04-02")
+    assert "latest → 2024-04-02-01" in capsys.readouterr().out
+    assert (snapshot.opendata / "latest").readlink() == Path("2024-04-02-01")
 
 
 def test_no_snapshot_is_a_clear_error(socle_env, capsys):
@@ -161,3 +239,32 @@ def test_no_snapshot_is_a_clear_error(socle_env, capsys):
 
     assert main(["opendata"]) == 1
     assert "aucun instantané courant" in capsys.readouterr().err
+
+
+def test_quality_warnings_are_in_the_manifest(snapshot):
+    """Issue 16, finding 8: a delivery above the quarantine warning threshold is flagged in the
+    publication's manifest (file, share, main rules) and README, and the publication goes ahead."""
+    from publication_fixture import livraisons_frame
+
+    liv = livraisons_frame().with_columns(
+        lignes_quarantaine=pl.when(pl.col("id_livraison") == "L-ori-35-2024-02").then(3).otherwise(0),
+        lignes_chargees=pl.when(pl.col("id_livraison") == "L-ori-35-2024-02").then(7).otherwise(10))
+    motifs = pl.DataFrame({"id_livraison": ["L-ori-35-2024-02"] * 2, "type_fichier": ["orientations"] * 2,
+                           "producteur": ["35"] * 2, "mois": [date(2024, 2, 1)] * 2,
+                           "colonne": ["id_rsa,date_orientation", "date_orientation"],
+                           "regle": ["cle_dupliquee", "date"], "nb_lignes": [2, 1]})
+    make_snapshot(snapshot, livraisons=liv, extra={"fct_quarantaine_motifs": motifs})
+    published = export_opendata(snapshot, DAY)
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    [w] = manifest["avertissements_qualite"]
+    assert (w["fichier"], w["producteur"], w["mois"], w["part"], w["lignes_quarantaine"], w["lignes_lues"]) == (
+        "departements/35/orientations_2024-02.csv", "35", "2024-02", 0.3, 3, 10)
+    assert w["regles"] == [{"regle": "cle_dupliquee", "lignes": 2}, {"regle": "date", "lignes": 1}]
+    assert "30,0 % des lignes en quarantaine" in w["message"] and "cle_dupliquee" in w["message"]
+    assert "departements/35/orientations_2024-02.csv (30,0 %)" in (published / "README.md").read_text(encoding="utf-8")
+
+
+def test_no_quality_warning_below_the_threshold(published):
+    _, published = published
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["avertissements_qualite"] == []

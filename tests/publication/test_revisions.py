@@ -60,11 +60,11 @@ def test_revisions_between_two_publications(snapshot):
     }
     row = revisions.filter((pl.col("indicateur") == "taux_orientation_15j") & (pl.col("code_territoire") == "35"))
     assert row.select("numerateur_precedent", "numerateur_nouveau", "denominateur_precedent",
-                      "denominateur_nouveau", "publication_precedente").row(0) == ("12", "13", "20", "20", "2024-03-05")
+                      "denominateur_nouveau", "publication_precedente").row(0) == ("12", "13", "20", "20", "2024-03-05-01")
     manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["publication_precedente"] == "2024-03-05" and manifest["revisions"] == 9
-    assert "Publication précédente : 2024-03-05 (9 chiffres révisés" in (second / "README.md").read_text(encoding="utf-8")
-    assert (snapshot.opendata / "latest").readlink().name == "2024-04-02"
+    assert manifest["publication_precedente"] == "2024-03-05-01" and manifest["revisions"] == 9
+    assert "Publication précédente : 2024-03-05-01 (9 chiffres révisés" in (second / "README.md").read_text(encoding="utf-8")
+    assert (snapshot.opendata / "latest").readlink().name == "2024-04-02-01"
     assert (first / "indicateurs.csv").exists()  # earlier publications stay
 
 

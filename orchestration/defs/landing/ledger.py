@@ -6,7 +6,7 @@ import duckdb
 
 from ingestion import ledger
 from ingestion.land import land_all
-from socle.parameters import parameter
+from socle import quality
 
 INGESTED = [dg.AssetKey(["raw", k]) for k in
             ("rsa", "inscriptions", "reprises_emploi", "orientations", "accompagnements", "bassins")]
@@ -47,19 +47,23 @@ def _query(context, sql: str, params=()):
         return con.execute(sql, list(params)).fetchall()
 
 
-@dg.asset_check(asset=LEDGER, blocking=True, required_resource_keys={"socle"},
-                description="Bloquant : aucune livraison courante n'a plus que le seuil gouverné de lignes "
-                            "en quarantaine (un fichier massivement non conforme fausserait les chiffres).")
+@dg.asset_check(asset=LEDGER, required_resource_keys={"socle"},
+                description="Avertissement (non bloquant) : livraisons courantes dont la part de lignes en "
+                            "quarantaine dépasse le seuil gouverné seuil_avertissement_quarantaine. Les chiffres "
+                            "du producteur sont signalés (résumé du run, manifeste, page qualité) ; le run publie "
+                            "quand même : le fichier d'un producteur n'arrête jamais les autres.")
 def part_quarantaine(context) -> dg.AssetCheckResult:
-    threshold = float(parameter("seuil_quarantaine_bloquant"))
-    rows = _query(context, """
-        select chemin, lignes_quarantaine, lignes_lues from raw.livraisons
-        where est_courante and lignes_lues > 0 and lignes_quarantaine > ? * lignes_lues
-        order by chemin""", [threshold])
+    limit = quality.threshold()
+    with duckdb.connect(str(context.resources.socle.warehouse), read_only=False) as con:
+        warnings = quality.quarantine_warnings(con, limit, source="raw")
+    for w in warnings:
+        context.log.warning("Avertissement qualité — " + quality.message(w))
     return dg.AssetCheckResult(
-        passed=not rows, severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"seuil": threshold, "fichiers_au_dessus": len(rows),
-                  "detail": "; ".join(f"{c} : {q}/{n}" for c, q, n in rows[:20])})
+        passed=not warnings, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"seuil": limit, "fichiers_au_dessus": len(warnings),
+                  "detail": "; ".join(
+                      f"{w['fichier']} : {w['lignes_quarantaine']}/{w['lignes_lues']} ({quality.percent(w['part'])}), "
+                      f"règles : {', '.join(r['regle'] for r in w['regles'])}" for w in warnings[:20])})
 
 
 @dg.asset_check(asset=LEDGER, required_resource_keys={"socle"},

@@ -35,8 +35,9 @@ def analystes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 @dg.asset(key=["publication", "opendata"], group_name="publication", deps=[SNAPSHOT],
           required_resource_keys={"socle"}, kinds={"csv", "parquet"},
-          description="Open data DGEFP : dossier daté + latest (CSV, Parquet, datapackage, README, révisions, "
-                      "manifeste), masqué, publié seulement si le point de contrôle Great Expectations et "
+          description="Open data DGEFP : un dossier par publication (date et numéro d'ordre, AAAA-MM-JJ-NN) + "
+                      "latest (CSV, Parquet, datapackage, README, révisions, manifeste et avertissements "
+                      "qualité), masqué, publié seulement si le point de contrôle Great Expectations et "
                       "`frictionless validate` passent.")
 def opendata(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     folder = export_opendata(context.resources.socle)
