@@ -144,9 +144,10 @@ class Delivery:
         return self.row["id_livraison"]
 
 
-def identify(settings: Settings, path: Path, con=None) -> Delivery:
+def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = None) -> Delivery:
     """The landing event of an entry: path, checksum, size, modification time, and whether it is new
-    (`con`: the ledger; without it, every event is new). An entry that is never to be read (hidden,
+    (`latest`: the last event recorded at each path, `ledger.latest_events`; without it, every event
+    is new). An entry that is never to be read (hidden,
     symbolic link, special file: `paths.refusal`) is never opened: no checksum (empty), its size
     only for a plain file, from `lstat`. A hidden or linked folder is recorded once."""
     relative = path.relative_to(settings.landing_dir).as_posix()
@@ -157,7 +158,7 @@ def identify(settings: Settings, path: Path, con=None) -> Delivery:
            "taille_octets": st.st_size if stat.S_ISREG(st.st_mode) else 0,
            "date_modification": datetime.fromtimestamp(st.st_mtime, timezone.utc).replace(tzinfo=None),
            "recu_le": datetime.now(timezone.utc).replace(tzinfo=None)}
-    previous = ledger.latest_at(con, chemin) if con is not None else None
+    previous = (latest or {}).get(chemin)
     new = previous is None or not (
         (previous["sha256"], previous["taille_octets"]) == (row["sha256"], row["taille_octets"])
         and (previous["date_modification"] == row["date_modification"] or stat.S_ISDIR(st.st_mode)))
@@ -283,7 +284,8 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
         shutil.rmtree(settings.home / "tmp" / "ingestion", ignore_errors=True)
         lake.clear_leftovers(settings.lake)
         files = [p for p in scan(settings.landing_dir) if types is None or type_of(settings, p) in types]
-        deliveries = [identify(settings, p, con) for p in files]
+        latest = ledger.latest_events(con)
+        deliveries = [identify(settings, p, latest) for p in files]
         new = [d for d in deliveries if d.new]
         landed = dict(zip([d.id for d in new], _land_many(con, settings, key, new)))
         outcomes = [landed.get(d.id) or Outcome(d.relative, "deja_vue") for d in deliveries]

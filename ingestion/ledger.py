@@ -70,15 +70,11 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def seen(con: duckdb.DuckDBPyConnection, delivery_id: str) -> bool:
-    return con.execute("select 1 from raw.livraisons where id_livraison = ?", [delivery_id]).fetchone() is not None
-
-
-def latest_at(con: duckdb.DuckDBPyConnection, chemin: str) -> dict | None:
-    """The last landing event recorded at a path (accepted or rejected), or None."""
-    row = con.execute("select id_livraison, sha256, taille_octets, date_modification from raw.livraisons "
-                      "where chemin = ? order by recu_le desc limit 1", [chemin]).fetchone()
-    return None if row is None else dict(zip(("id_livraison", "sha256", "taille_octets", "date_modification"), row))
+def latest_events(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """The last landing event recorded at each path (accepted or rejected), by path."""
+    rows = con.execute("select chemin, id_livraison, sha256, taille_octets, date_modification from raw.livraisons "
+                       "qualify row_number() over (partition by chemin order by recu_le desc) = 1").fetchall()
+    return {r[0]: dict(zip(("id_livraison", "sha256", "taille_octets", "date_modification"), r[1:])) for r in rows}
 
 
 def record(con: duckdb.DuckDBPyConnection, delivery: dict, quarantine: pl.DataFrame | None) -> None:
