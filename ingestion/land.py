@@ -147,9 +147,9 @@ class Delivery:
 def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = None) -> Delivery:
     """The landing event of an entry: path, checksum, size, modification time, and whether it is new
     (`latest`: the last event recorded at each path, `ledger.latest_events`; without it, every event
-    is new). An entry that is never to be read (hidden,
-    symbolic link, special file: `paths.refusal`) is never opened: no checksum (empty), its size
-    only for a plain file, from `lstat`. A hidden or linked folder is recorded once."""
+    is new). An entry that is never to be read (hidden, symbolic link, special file:
+    `paths.refusal`) is never opened: no checksum (empty), its size only for a plain file, both from
+    `lstat`. A hidden or linked folder is recorded once, whatever happens inside it."""
     relative = path.relative_to(settings.landing_dir).as_posix()
     chemin = relative  # the one place the ledger's path is written
     st = path.lstat()
