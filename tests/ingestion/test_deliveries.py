@@ -255,3 +255,14 @@ def test_a_month_older_than_the_retention_period_is_rejected(socle_env):
             ("rejetee", f"departements/35/orientations_{too_old}.csv : {message.format(too_old)}"),
     }
     assert query(socle_env, "select count(*) from raw.rsa") == [(1,)]
+
+
+def test_a_ledger_written_before_landing_events_lands_nothing_again(socle_env):
+    """Warehouses are not migrated: a file recorded under the former id (a hash of path and content)
+    is recognised by its last event at its path (checksum, size, time), not landed a second time."""
+    write(socle_env.landing_dir, f"caf/rsa_{MONTH}.csv", rsa("A1"), mtime=T0)
+    land_all()
+    with duckdb.connect(str(socle_env.warehouse)) as con:
+        con.execute("update raw.livraisons set id_livraison = 'ancien_identifiant'")
+    assert [o.statut for o in land_all()] == ["deja_vue"]
+    assert query(socle_env, "select id_livraison, est_courante from raw.livraisons") == [("ancien_identifiant", True)]
