@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import polars as pl
 
 from ingestion import bassins, lake, ledger, parsing, readers, validation
 from ingestion.errors import FileRejected
-from ingestion.paths import LandedFile, recognise, scan
+from ingestion.paths import LandedFile, recognise, refusal, scan
 from ingestion.pseudonymise import Pseudonymiser, load_key
 from ingestion.readers import LINE
 from ingestion.schemas import IDENTIFIERS, KINDS
@@ -43,8 +44,16 @@ class Outcome:
     lignes_quarantaine: int = 0
 
 
-def delivery_id(relative: str, checksum: str) -> str:
-    return hashlib.sha256(f"{relative.lower()}\0{checksum}".encode()).hexdigest()[:24]
+# The checksum recorded for an entry socle never opens (hidden, symbolic link, special file).
+NOT_OPENED = ""
+
+
+def delivery_id(chemin: str, checksum: str, modified: datetime, previous: str | None = None) -> str:
+    """A landing event: this content, with this modification time, at this path, after the previous
+    event recorded at the path (so that an earlier version put back is a new event, even with its
+    original modification time)."""
+    key = f"{chemin}\0{checksum}\0{modified.isoformat()}\0{previous or ''}"
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def _max_date(month: date) -> date:
@@ -124,25 +133,39 @@ def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, di
 
 @dataclass
 class Delivery:
-    """One landing file identified in the main process: its ledger row so far and its id."""
+    """One landing event identified in the main process: its ledger row so far and its id."""
     path: Path
     relative: str
     row: dict
+    new: bool = True  # False: the same event as the last one recorded at its path
 
     @property
     def id(self) -> str:
         return self.row["id_livraison"]
 
 
-def identify(settings: Settings, path: Path) -> Delivery:
+def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = None) -> Delivery:
+    """The landing event of an entry: path, checksum, size, modification time, and whether it is new
+    (`latest`: the last event recorded at each path, `ledger.latest_events`; without it, every event
+    is new). An entry that is never to be read (hidden, symbolic link, special file:
+    `paths.refusal`) is never opened: no checksum (empty), its size only for a plain file, both from
+    `lstat`. A hidden or linked folder is recorded once, whatever happens inside it."""
     relative = path.relative_to(settings.landing_dir).as_posix()
-    stat = path.stat()
-    checksum = sha256_file(path)
-    row = {"id_livraison": delivery_id(relative, checksum), "chemin": relative, "sha256": checksum,
-           "taille_octets": stat.st_size,
-           "date_modification": datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None),
+    chemin = relative  # the one place the ledger's path is written
+    st = path.lstat()
+    opened = refusal(settings.landing_dir, path, st) is None
+    row = {"chemin": chemin, "sha256": sha256_file(path) if opened else NOT_OPENED,
+           "taille_octets": st.st_size if stat.S_ISREG(st.st_mode) else 0,
+           "date_modification": datetime.fromtimestamp(st.st_mtime, timezone.utc).replace(tzinfo=None),
            "recu_le": datetime.now(timezone.utc).replace(tzinfo=None)}
-    return Delivery(path, relative, row)
+    previous = (latest or {}).get(chemin)
+    new = previous is None or not (
+        (previous["sha256"], previous["taille_octets"]) == (row["sha256"], row["taille_octets"])
+        and (previous["date_modification"] == row["date_modification"] or stat.S_ISDIR(st.st_mode)))
+    modified = row["date_modification"]
+    row = {"id_livraison": delivery_id(chemin, row["sha256"], modified, previous and previous["id_livraison"])
+           if new else previous["id_livraison"], **row}
+    return Delivery(path, relative, row, new)
 
 
 def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tuple[dict, pl.DataFrame | None]:
@@ -261,8 +284,9 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
         shutil.rmtree(settings.home / "tmp" / "ingestion", ignore_errors=True)
         lake.clear_leftovers(settings.lake)
         files = [p for p in scan(settings.landing_dir) if types is None or type_of(settings, p) in types]
-        deliveries = [identify(settings, p) for p in files]
-        new = [d for d in deliveries if not ledger.seen(con, d.id)]
+        latest = ledger.latest_events(con)
+        deliveries = [identify(settings, p, latest) for p in files]
+        new = [d for d in deliveries if d.new]
         landed = dict(zip([d.id for d in new], _land_many(con, settings, key, new)))
         outcomes = [landed.get(d.id) or Outcome(d.relative, "deja_vue") for d in deliveries]
         ledger.refresh_views(con, settings.lake)

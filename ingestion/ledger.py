@@ -32,17 +32,27 @@ create table if not exists raw.quarantaine (
 );
 """
 
-# The current delivery of a (kind, producer, month): the newest accepted file;
-# on a tie of modification time, parquet before xlsx before csv (sources.md).
+# The current delivery of a (kind, producer, month), in two steps (sources.md: "the newest
+# delivery replaces the older one"):
+# 1. a file path holds one file at a time: a landing event at a path replaces every earlier
+#    event at the same path, whatever the modification times (a producer may put back an earlier
+#    version of a file with its original modification time: it is still the newest delivery);
+# 2. among the latest events of the paths that describe the same (kind, producer, month) (another
+#    extension, a name that differs only by case or accents), the newest file wins: modification
+#    time, then parquet before xlsx before csv, then the latest received.
+# Only accepted files take part: a rejected file never counts as a delivery.
 _CURRENT = """
-with ranked as (
+with live as (
+    select *, row_number() over (partition by chemin order by recu_le desc, date_modification desc) as rang_chemin
+    from raw.livraisons where statut = 'acceptee'
+), ranked as (
     select id_livraison, type_fichier, producteur, mois,
            row_number() over (
                partition by type_fichier, producteur, mois
                order by date_modification desc,
                         case extension when 'parquet' then 0 when 'xlsx' then 1 else 2 end,
-                        recu_le desc) as rang
-    from raw.livraisons where statut = 'acceptee'
+                        recu_le desc, chemin desc) as rang
+    from live where rang_chemin = 1
 ), winners as (select * from ranked where rang = 1)
 update raw.livraisons l set
     est_courante = (l.id_livraison = w.id_livraison),
@@ -60,8 +70,11 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def seen(con: duckdb.DuckDBPyConnection, delivery_id: str) -> bool:
-    return con.execute("select 1 from raw.livraisons where id_livraison = ?", [delivery_id]).fetchone() is not None
+def latest_events(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """The last landing event recorded at each path (accepted or rejected), by path."""
+    rows = con.execute("select chemin, id_livraison, sha256, taille_octets, date_modification from raw.livraisons "
+                       "qualify row_number() over (partition by chemin order by recu_le desc) = 1").fetchall()
+    return {r[0]: dict(zip(("id_livraison", "sha256", "taille_octets", "date_modification"), r[1:])) for r in rows}
 
 
 def record(con: duckdb.DuckDBPyConnection, delivery: dict, quarantine: pl.DataFrame | None) -> None:

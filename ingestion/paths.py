@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ingestion import communes
 from ingestion.errors import FileRejected
+from socle.parameters import parameter
 
 EXTENSIONS = ("csv", "xlsx", "parquet")
 MIN_MONTH = date(1990, 1, 1)
@@ -39,13 +43,64 @@ class LandedFile:
         return self.type_fichier
 
 
+def normalise(relative: str) -> str:
+    """A landing path as the contract compares names: case and accents ignored
+    (`Départements/2A/ORIENTATIONS_2024-01.CSV` is `departements/2a/orientations_2024-01.csv`)."""
+    decomposed = unicodedata.normalize("NFKD", relative)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def retention_months() -> int:
+    """The retention period of person-level rows, in months (governed parameter `retention_mois`)."""
+    return int(parameter("retention_mois"))
+
+
+def oldest_month(today: date | None = None) -> date:
+    """The oldest reference month still kept: a month more than the retention period before the
+    current month is purged (privacy.md), so a file describing it is not loaded."""
+    today = today or date.today()
+    index = today.year * 12 + today.month - 1 - retention_months()
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def refusal(landing: Path, path: Path, st: os.stat_result | None = None) -> str | None:
+    """Why an entry of the landing folder is never opened, or None for a file to read.
+
+    Decided on the entry itself (`lstat`): the target of a symbolic link is never opened nor
+    examined, wherever it points."""
+    relative = path.relative_to(landing).as_posix()
+    st = st or path.lstat()
+    hidden = [part for part in relative.split("/") if part.startswith(".")]
+    if hidden:
+        if stat.S_ISDIR(st.st_mode):
+            return f"{relative} : dossier caché (nom commençant par un point) : ni lui ni son contenu ne sont lus"
+        return f"{relative} : fichier caché (nom commençant par un point) : non lu"
+    if stat.S_ISLNK(st.st_mode):
+        return f"{relative} : lien symbolique : non suivi (déposer le fichier lui-même, pas un lien)"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{relative} : dossier non lu"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{relative} : n'est pas un fichier ordinaire (tube, socket ou périphérique) : non lu"
+    return None
+
+
+def _match(relative: str):
+    for candidate in (relative, normalise(relative)):  # as written first, for the messages
+        for pattern, scope in _PATTERNS:
+            m = pattern.match(candidate)
+            if m:
+                return m, scope
+    return None, None
+
+
 def recognise(landing: Path, path: Path) -> LandedFile:
     """Classify a file of the landing folder, or reject it with the reason."""
     relative = path.relative_to(landing).as_posix()
-    for pattern, scope in _PATTERNS:
-        m = pattern.match(relative)
-        if not m:
-            continue
+    reason = refusal(landing, path)
+    if reason:
+        raise FileRejected(reason)
+    m, scope = _match(relative)
+    if m is not None:
         ext = m["ext"].lower()
         if ext not in EXTENSIONS or (scope == "referentiel" and ext != "csv"):
             raise FileRejected(f"{relative} : extension « {m['ext']} » non acceptée")
@@ -59,6 +114,11 @@ def recognise(landing: Path, path: Path) -> LandedFile:
                 raise FileRejected(f"{relative} : le mois {m['year']}-{m['month']} n'est pas encore commencé")
             if reference < MIN_MONTH:
                 raise FileRejected(f"{relative} : le mois {m['year']}-{m['month']} est antérieur à 1990")
+            if reference < oldest_month(today):
+                raise FileRejected(
+                    f"{relative} : le mois {m['year']}-{m['month']} dépasse la durée de conservation "
+                    f"({retention_months()} mois, paramètre retention_mois) : ses lignes individuelles "
+                    "ne sont plus conservées, le fichier n'est pas chargé")
         producer = "referentiel" if scope == "referentiel" else m["producer"].strip().upper()
         if scope == "departement" and producer not in communes.departement_codes():
             raise FileRejected(f"{relative} : « {m['producer']} » n'est pas un code de département")
@@ -68,6 +128,18 @@ def recognise(landing: Path, path: Path) -> LandedFile:
 
 
 def scan(landing: Path) -> list[Path]:
-    """Every regular file of the landing folder, in a stable order (hidden files skipped)."""
-    return sorted(p for p in landing.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(landing).parts))
+    """Every entry of the landing folder to land or to record as rejected, in a stable order:
+    each file, and, without looking inside, each hidden entry (name starting with a dot), each
+    symbolic link (to a file or a folder) and each special file. Symbolic links are never followed."""
+    found: list[Path] = []
+    pending = [landing] if landing.is_dir() else []
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.is_symlink():
+                    found.append(Path(entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                else:
+                    found.append(Path(entry.path))
+    return sorted(found)

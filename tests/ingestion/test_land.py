@@ -125,11 +125,15 @@ def test_resent_file_replaces_the_older_which_stays_archived(socle_env):
     rows = query(socle_env, "select id_livraison, date_orientation::varchar from raw.orientations "
                             "order by date_orientation nulls first").rows()
     assert rows == [(old, None), (new, "2024-01-09")]  # both archived in the raw layer
-    # identical re-send (same bytes, new modification time): nothing changes
+    # the same file seen again: nothing changes
+    assert [o.statut for o in land_all()] == ["deja_vue"]
+    # identical re-send (same bytes, new modification time): a new landing event, current, same figures
     write(land, "departements/35/orientations_2024-01.csv", header + "R1,2024-01-02,2024-01-09\n",
           mtime=1_700_200_000)
-    assert [o.statut for o in land_all()] == ["deja_vue"]
-    assert query(socle_env, "select count(*) from raw.livraisons").item() == 2
+    assert [o.statut for o in land_all()] == ["acceptee"]
+    assert query(socle_env, "select count(*) from raw.livraisons").item() == 3
+    assert query(socle_env, "select date_orientation::varchar from raw.orientations o join raw.livraisons l "
+                            "using (id_livraison) where l.est_courante").rows() == [("2024-01-09",)]
 
 
 def test_newer_extension_wins_and_parquet_breaks_ties(socle_env):

@@ -583,6 +583,21 @@ def f_path_outside_the_contract(s, m, d):
     return Case({f"{s.stem}_{m}.csv": text_file(s, good(s))}, rejected="chemin non prévu par le contrat des sources")
 
 
+def f_hidden_file(s, m, d):  # never read, recorded (issue 16, finding 9)
+    return Case({f"{s.folder}/.{s.stem}_{m}.csv": text_file(s, good(s))},
+                rejected="fichier caché (nom commençant par un point) : non lu")
+
+
+def f_name_in_upper_case(s, m, d):  # control: names are matched case-insensitively
+    return Case({s.path(m).upper(): text_file(s, good(s))})
+
+
+def f_folder_with_accents(s, m, d):  # control: "Départements" as a producer retypes it
+    if not s.folder.startswith("departements/"):
+        return None
+    return Case({s.path(m).replace("departements/", "Départements/"): text_file(s, good(s))})
+
+
 def f_xlsx_not_a_spreadsheet(s, m, d):
     return Case({s.path(m, ext="xlsx"): b"PK\x03\x04 ceci n'est pas un classeur"},
                 rejected="…fichier xlsx illisible (")
@@ -625,7 +640,7 @@ FAULTS["departement_folder_20"] = _not_a_departement("20")
 FAULTS["departement_folder_975"] = _not_a_departement("975")
 CONTROLS = {"header_only", "header_only_bom_crlf_no_final_newline", "no_final_newline", "semicolon_crlf_bom_ddmmyyyy",
             "windows_1252_accented_header", "quoted_fields", "line_of_delimiters_only", "former_commune_code",
-            "xlsx_good", "parquet_typed", "missing_optional_column"}
+            "xlsx_good", "parquet_typed", "missing_optional_column", "name_in_upper_case", "folder_with_accents"}
 
 
 def cases_for(spec: Spec) -> dict[str, Case]:

@@ -12,11 +12,12 @@ from socle.settings import get_settings
 
 
 def landing_fingerprint() -> str:
-    """Changes when any file of the landing folder appears, disappears or changes (name, size, time)."""
+    """Changes when any entry of the landing folder appears, disappears or changes (name, size, time;
+    `lstat`: a symbolic link's target is never examined)."""
     landing = get_settings().landing_dir
     h = hashlib.sha256()
     for path in scan(landing) if landing.exists() else []:
-        st = path.stat()
+        st = path.lstat()
         h.update(f"{path.relative_to(landing).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
