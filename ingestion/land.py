@@ -26,6 +26,7 @@ from ingestion.errors import FileRejected
 from ingestion.paths import LandedFile, recognise, scan
 from ingestion.pseudonymise import Pseudonymiser, load_key
 from ingestion.readers import LINE
+from ingestion.redaction import pseudonymiser_for, redact_text, render_quarantine
 from ingestion.schemas import IDENTIFIERS, KINDS
 from socle.files import sha256_file
 from socle.settings import Settings, get_settings
@@ -49,24 +50,6 @@ def delivery_id(relative: str, checksum: str) -> str:
 
 def _max_date(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1]) + timedelta(days=366)
-
-
-def _render_quarantine(failures: pl.DataFrame, kind_name: str, pseudo: Pseudonymiser) -> pl.DataFrame:
-    """Values of identifiers become pseudonyms; values outside a list become their length."""
-    if failures.is_empty():
-        return failures
-    kind = KINDS.get(kind_name)
-    coded = {c.name for c in kind.columns if c.type in ("code", "freins")} if kind else set()
-    first = pl.col("colonne").str.split(",").list.first()
-    value = pl.col("valeur")
-    ident = failures.with_columns(_ident=first.is_in(IDENTIFIERS), _coded=first.is_in(coded))
-    hashed = pseudo.series(ident.select(pl.when(pl.col("_ident")).then(value.str.strip_chars().str.to_uppercase()))
-                           .to_series())
-    return ident.with_columns(
-        valeur=pl.when(pl.col("_ident")).then(hashed)
-        .when(pl.col("_coded") & value.is_not_null())
-        .then(pl.format("<{} caractères>", value.str.len_chars()))
-        .otherwise(value)).drop("_ident", "_coded")
 
 
 def _check_header(header: list[str], kind, name: str) -> list[str]:
@@ -108,7 +91,7 @@ def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, di
     with lake.Parts(settings.home / "tmp" / "ingestion", did) as parts:
         for block in source:
             passed, failures = _check_block(block, kind, _max_date(landed.mois))
-            quarantine.append(_render_quarantine(failures, kind.name, pseudo))
+            quarantine.append(render_quarantine(failures, kind.name, pseudo))
             out = passed.with_columns(
                 *pseudo.columns(passed.select(c for c in IDENTIFIERS if c in passed.columns)).get_columns(),
                 id_livraison=pl.lit(did), producteur=pl.lit(landed.producteur), mois=pl.lit(landed.mois),
@@ -138,7 +121,8 @@ def identify(settings: Settings, path: Path) -> Delivery:
     relative = path.relative_to(settings.landing_dir).as_posix()
     stat = path.stat()
     checksum = sha256_file(path)
-    row = {"id_livraison": delivery_id(relative, checksum), "chemin": relative, "sha256": checksum,
+    row = {"id_livraison": delivery_id(relative, checksum), "sha256": checksum,
+           "chemin": redact_text(relative, pseudonymiser_for(settings)),  # a NIR in a name is hashed
            "taille_octets": stat.st_size,
            "date_modification": datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None),
            "recu_le": datetime.now(timezone.utc).replace(tzinfo=None)}
@@ -164,19 +148,19 @@ def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tu
             out = out.select([pl.col(c).cast(t) for c, t in schema.items()])
             lake.write(out, lake.partition_path(settings.lake, landed, did))
             n_loaded = out.height
-            quarantine = _render_quarantine(failures, landed.schema_kind, pseudo)
+            quarantine = render_quarantine(failures, landed.schema_kind, pseudo)
         else:
             source = readers.stream(path, relative, landed.extension)
             row.update(encodage=source.encoding, delimiteur=source.delimiter)
             n_loaded, quarantine, ignored = _land_rows(settings, pseudo, landed, did, source, relative)
             row.update(encodage=source.encoding)  # known for sure once every line is read
     except FileRejected as exc:
-        row.update(statut="rejetee", motif_rejet=str(exc))
+        row.update(statut="rejetee", motif_rejet=redact_text(str(exc), pseudo))
         return row, None
     quarantine = quarantine.with_columns(id_livraison=pl.lit(did))
     n_quarantined = quarantine[LINE].n_unique()
     row.update(statut="acceptee", lignes_lues=n_loaded + n_quarantined, lignes_chargees=n_loaded,
-               lignes_quarantaine=n_quarantined, colonnes_ignorees=",".join(ignored) or None)
+               lignes_quarantaine=n_quarantined, colonnes_ignorees=redact_text(",".join(ignored), pseudo) or None)
     return row, quarantine
 
 
@@ -264,7 +248,7 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
         deliveries = [identify(settings, p) for p in files]
         new = [d for d in deliveries if not ledger.seen(con, d.id)]
         landed = dict(zip([d.id for d in new], _land_many(con, settings, key, new)))
-        outcomes = [landed.get(d.id) or Outcome(d.relative, "deja_vue") for d in deliveries]
+        outcomes = [landed.get(d.id) or Outcome(d.row["chemin"], "deja_vue") for d in deliveries]
         ledger.refresh_views(con, settings.lake)
     finally:
         if own:
