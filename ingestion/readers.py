@@ -10,7 +10,10 @@ Windows-1252, so that a file whose lines were written with both encodings
 loses nothing; a line neither can decode is set aside (quarantined). A
 quoted field never spans lines. `.xlsx` and `.parquet` are read with polars,
 in one block. Header names are matched case-insensitively, ignoring accents
-and surrounding spaces. Every row keeps `ligne`, its line in the file
+and surrounding spaces. Before anything is parsed, a CSV whose header has more than
+MAX_COLUMNS columns or one of whose lines is longer than MAX_LINE_BYTES is rejected
+(`check_bounds`: one pass in chunks, memory bounded whatever the file); xlsx and parquet are
+bounded by their metadata (`_check_table_bounds`). Every row keeps `ligne`, its line in the file
 (header = line 1).
 """
 
@@ -66,7 +69,7 @@ def _decode_line(data: bytes) -> tuple[str | None, str | None]:
 
 
 def _mo(n: int) -> str:
-    return f"{n / (1 << 20):.0f} Mo"
+    return f"{n / (1 << 20):.0f} Mo" if n >= 1 << 20 else f"{n} octets"
 
 
 def check_bounds(path: Path, name: str) -> None:
