@@ -157,6 +157,9 @@ def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tu
     except FileRejected as exc:
         row.update(statut="rejetee", motif_rejet=redact_text(str(exc), pseudo))
         return row, None
+    except Exception as exc:  # unforeseen: its message may quote a path or a cell, never carried on
+        raise RuntimeError(f"{row['chemin']} : échec inattendu de l'ingestion ({type(exc).__name__}, "
+                           "message non repris : il peut citer une valeur du fichier)") from None
     quarantine = quarantine.with_columns(id_livraison=pl.lit(did))
     n_quarantined = quarantine[LINE].n_unique()
     row.update(statut="acceptee", lignes_lues=n_loaded + n_quarantined, lignes_chargees=n_loaded,

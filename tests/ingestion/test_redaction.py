@@ -116,3 +116,20 @@ def test_planted_nirs_and_names_are_never_stored_nor_logged(socle_env, caplog):
          "classes : chiffres/lettres/espaces>"),
         ("rsa", 6, "date_ouverture_droit", "date_illisible", nir_fp),
         ("rsa", 7, "annee_naissance", "nombre_illisible", nir_fp)]
+
+
+def test_an_unforeseen_failure_does_not_carry_its_message_on(socle_env, monkeypatch):
+    import pytest
+
+    from ingestion import readers
+
+    def boom(*args):
+        raise ValueError(f"cellule illisible : {NIR}")
+
+    monkeypatch.setattr(readers, "stream", boom)
+    write(socle_env.landing_dir, "caf/rsa_2024-01.csv", RSA_HEADER)
+    with pytest.raises(RuntimeError) as caught:
+        land_all()
+    assert str(caught.value) == ("caf/rsa_2024-01.csv : échec inattendu de l'ingestion (ValueError, message non "
+                                 "repris : il peut citer une valeur du fichier)")
+    assert caught.value.__suppress_context__  # the original (and its message) is not chained
