@@ -27,6 +27,7 @@ from ingestion.errors import FileRejected
 from ingestion.paths import LandedFile, recognise, refusal, scan
 from ingestion.pseudonymise import Pseudonymiser, load_key
 from ingestion.readers import LINE
+from ingestion.redaction import pseudonymiser_for, redact_text, render_quarantine
 from ingestion.schemas import IDENTIFIERS, KINDS
 from socle.files import sha256_file
 from socle.settings import Settings, get_settings
@@ -58,24 +59,6 @@ def delivery_id(chemin: str, checksum: str, modified: datetime, previous: str | 
 
 def _max_date(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1]) + timedelta(days=366)
-
-
-def _render_quarantine(failures: pl.DataFrame, kind_name: str, pseudo: Pseudonymiser) -> pl.DataFrame:
-    """Values of identifiers become pseudonyms; values outside a list become their length."""
-    if failures.is_empty():
-        return failures
-    kind = KINDS.get(kind_name)
-    coded = {c.name for c in kind.columns if c.type in ("code", "freins")} if kind else set()
-    first = pl.col("colonne").str.split(",").list.first()
-    value = pl.col("valeur")
-    ident = failures.with_columns(_ident=first.is_in(IDENTIFIERS), _coded=first.is_in(coded))
-    hashed = pseudo.series(ident.select(pl.when(pl.col("_ident")).then(value.str.strip_chars().str.to_uppercase()))
-                           .to_series())
-    return ident.with_columns(
-        valeur=pl.when(pl.col("_ident")).then(hashed)
-        .when(pl.col("_coded") & value.is_not_null())
-        .then(pl.format("<{} caractères>", value.str.len_chars()))
-        .otherwise(value)).drop("_ident", "_coded")
 
 
 def _check_header(header: list[str], kind, name: str) -> list[str]:
@@ -117,7 +100,7 @@ def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, di
     with lake.Parts(settings.home / "tmp" / "ingestion", did) as parts:
         for block in source:
             passed, failures = _check_block(block, kind, _max_date(landed.mois))
-            quarantine.append(_render_quarantine(failures, kind.name, pseudo))
+            quarantine.append(render_quarantine(failures, kind.name, pseudo))
             out = passed.with_columns(
                 *pseudo.columns(passed.select(c for c in IDENTIFIERS if c in passed.columns)).get_columns(),
                 id_livraison=pl.lit(did), producteur=pl.lit(landed.producteur), mois=pl.lit(landed.mois),
@@ -151,7 +134,8 @@ def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = No
     `paths.refusal`) is never opened: no checksum (empty), its size only for a plain file, both from
     `lstat`. A hidden or linked folder is recorded once, whatever happens inside it."""
     relative = path.relative_to(settings.landing_dir).as_posix()
-    chemin = relative  # the one place the ledger's path is written
+    # the one place the ledger's path is written; a NIR in a name is hashed
+    chemin = redact_text(relative, pseudonymiser_for(settings))
     st = path.lstat()
     opened = refusal(settings.landing_dir, path, st) is None
     row = {"chemin": chemin, "sha256": sha256_file(path) if opened else NOT_OPENED,
@@ -187,19 +171,22 @@ def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tu
             out = out.select([pl.col(c).cast(t) for c, t in schema.items()])
             lake.write(out, lake.partition_path(settings.lake, landed, did))
             n_loaded = out.height
-            quarantine = _render_quarantine(failures, landed.schema_kind, pseudo)
+            quarantine = render_quarantine(failures, landed.schema_kind, pseudo)
         else:
             source = readers.stream(path, relative, landed.extension)
             row.update(encodage=source.encoding, delimiteur=source.delimiter)
             n_loaded, quarantine, ignored = _land_rows(settings, pseudo, landed, did, source, relative)
             row.update(encodage=source.encoding)  # known for sure once every line is read
     except FileRejected as exc:
-        row.update(statut="rejetee", motif_rejet=str(exc))
+        row.update(statut="rejetee", motif_rejet=redact_text(str(exc), pseudo))
         return row, None
+    except Exception as exc:  # unforeseen: its message may quote a path or a cell, never carried on
+        raise RuntimeError(f"{row['chemin']} : échec inattendu de l'ingestion ({type(exc).__name__}, "
+                           "message non repris : il peut citer une valeur du fichier)") from None
     quarantine = quarantine.with_columns(id_livraison=pl.lit(did))
     n_quarantined = quarantine[LINE].n_unique()
     row.update(statut="acceptee", lignes_lues=n_loaded + n_quarantined, lignes_chargees=n_loaded,
-               lignes_quarantaine=n_quarantined, colonnes_ignorees=",".join(ignored) or None)
+               lignes_quarantaine=n_quarantined, colonnes_ignorees=redact_text(",".join(ignored), pseudo) or None)
     return row, quarantine
 
 
@@ -288,7 +275,7 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
         deliveries = [identify(settings, p, latest) for p in files]
         new = [d for d in deliveries if d.new]
         landed = dict(zip([d.id for d in new], _land_many(con, settings, key, new)))
-        outcomes = [landed.get(d.id) or Outcome(d.relative, "deja_vue") for d in deliveries]
+        outcomes = [landed.get(d.id) or Outcome(d.row["chemin"], "deja_vue") for d in deliveries]
         ledger.refresh_views(con, settings.lake)
     finally:
         if own:

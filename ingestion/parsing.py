@@ -16,6 +16,10 @@ from ingestion.schemas import Col, Kind
 
 _BOOLS = {"0": False, "1": True, "false": False, "true": True, "non": False, "oui": True}
 
+# No number of the contract (a year, hours, days) has more digits: a longer one is not read (a
+# NIR typed in a number column must not reach the raw layer as a number).
+MAX_DIGITS = 9
+
 # rule names used in quarantine (French: users read them)
 RULE_FOR_TYPE = {"date": "date_illisible", "bool": "booleen_illisible", "int": "nombre_illisible",
                  "decimal": "nombre_illisible"}
@@ -37,9 +41,9 @@ def _typed(col: Col) -> pl.Expr:
     if col.type == "bool":
         return s.str.to_lowercase().replace_strict(_BOOLS, default=None, return_dtype=pl.Boolean)
     if col.type == "int":
-        return pl.when(s.str.contains(r"^\d+$")).then(s.cast(pl.Int64, strict=False))
+        return pl.when(s.str.contains(rf"^\d{{1,{MAX_DIGITS}}}$")).then(s.cast(pl.Int64, strict=False))
     if col.type == "decimal":
-        return pl.when(s.str.contains(r"^\d+([.,]\d+)?$")).then(
+        return pl.when(s.str.contains(rf"^\d{{1,{MAX_DIGITS}}}([.,]\d{{1,{MAX_DIGITS}}})?$")).then(
             s.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
     if col.type == "code":
         spelling = {v.upper(): v for v in col.values}

@@ -10,14 +10,19 @@ Windows-1252, so that a file whose lines were written with both encodings
 loses nothing; a line neither can decode is set aside (quarantined). A
 quoted field never spans lines. `.xlsx` and `.parquet` are read with polars,
 in one block. Header names are matched case-insensitively, ignoring accents
-and surrounding spaces. Every row keeps `ligne`, its line in the file
+and surrounding spaces. Before anything is parsed, a CSV whose header has more than
+MAX_COLUMNS columns or one of whose lines is longer than MAX_LINE_BYTES is rejected
+(`check_bounds`: one pass in chunks, memory bounded whatever the file); xlsx and parquet are
+bounded by their metadata (`_check_table_bounds`). Every row keeps `ligne`, its line in the file
 (header = line 1).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +34,11 @@ from ingestion.errors import FileRejected
 LINE = "ligne"
 BOM = b"\xef\xbb\xbf"
 BLOCK_BYTES = 2 << 20  # a block of about 2 MB of lines is parsed at a time
+# Bounded input (issue #16): a file beyond these bounds is rejected before anything of it is parsed.
+MAX_COLUMNS = 500  # the widest file kind has a dozen columns; a producer's extra columns stay far below
+MAX_LINE_BYTES = 4 << 20  # the longest legitimate line is a few hundred bytes
+SCAN_BYTES = 1 << 20  # the bound check reads the file in chunks of this size
+MAX_XLSX_BYTES = 512 << 20  # xlsx is read whole: its sheets' uncompressed XML at most
 
 
 @dataclass
@@ -58,11 +68,58 @@ def _decode_line(data: bytes) -> tuple[str | None, str | None]:
         return None, None
 
 
+def _mo(n: int) -> str:
+    return f"{n / (1 << 20):.0f} Mo" if n >= 1 << 20 else f"{n} octets"
+
+
+def check_bounds(path: Path, name: str) -> None:
+    """Reject, with one message, a CSV whose header has more than MAX_COLUMNS columns or one of whose
+    lines is longer than MAX_LINE_BYTES: one pass over the file in chunks of SCAN_BYTES, holding one
+    chunk and a few counters (memory bounded whatever the file), before anything is parsed.
+
+    The header is the first line that is not blank; its columns are counted as its `;` or `,`
+    plus one, the more frequent of the two (the delimiter the reader would choose; a delimiter
+    inside quotes counts too: a bound, not a parse)."""
+    line, run = 1, 0  # the current line's number and its length so far
+    header = {"seen": False, "done": False, b";": 0, b",": 0}
+    with path.open("rb") as f:
+        while chunk := f.read(SCAN_BYTES):
+            if not header["done"]:
+                _count_header(chunk, header, name)
+            first = chunk.find(b"\n")
+            run += len(chunk) if first < 0 else first
+            if run > MAX_LINE_BYTES:
+                raise FileRejected(f"{name} : la ligne {line} dépasse {_mo(MAX_LINE_BYTES)} : ce n'est pas un "
+                                   "fichier du contrat, il n'est pas lu")
+            if first >= 0:  # every other line of the chunk is shorter than the chunk
+                line += chunk.count(b"\n")
+                run = len(chunk) - chunk.rfind(b"\n") - 1
+
+
+def _count_header(chunk: bytes, header: dict, name: str) -> None:
+    start = 0
+    while start < len(chunk) and not header["done"]:
+        end = chunk.find(b"\n", start)
+        piece = chunk[start:] if end < 0 else chunk[start:end]
+        if header["seen"] or piece.strip(b" \t\r\xef\xbb\xbf"):
+            header["seen"] = True
+            header[b";"] += piece.count(b";")
+            header[b","] += piece.count(b",")
+            if max(header[b";"], header[b","]) + 1 > MAX_COLUMNS:
+                raise FileRejected(f"{name} : en-tête de plus de {MAX_COLUMNS} colonnes : ce n'est pas un "
+                                   "fichier du contrat, il n'est pas lu")
+        if end < 0:
+            return
+        header["done"] = header["seen"]
+        start = end + 1
+
+
 class CsvStream:
     """A CSV file read block by block; the header is read (and checked) when it is opened."""
 
     def __init__(self, path: Path, name: str):
         self.path, self.name = path, name
+        check_bounds(path, name)
         with path.open("rb") as f:
             head = f.read(65536)
         if b"\x00" in head:
@@ -113,6 +170,9 @@ class CsvStream:
                 cut = len(data) if end else data.rfind(b"\n") + 1
                 if not end and cut == 0:
                     rest = data
+                    if len(rest) > MAX_LINE_BYTES:  # the file grew since check_bounds read it
+                        raise FileRejected(f"{self.name} : une ligne dépasse {_mo(MAX_LINE_BYTES)} : ce n'est "
+                                           "pas un fichier du contrat, il n'est pas lu")
                     continue
                 block, rest = data[:cut], data[cut:]
                 raw = block.split(b"\n")
@@ -211,7 +271,45 @@ def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out)
 
 
+def _check_table_bounds(path: Path, name: str, fmt: str) -> None:
+    """xlsx and parquet are read whole: reject, before reading, a table wider than MAX_COLUMNS
+    (parquet: its schema; xlsx: the `dimension` each sheet declares) or an xlsx whose sheets
+    uncompress to more than MAX_XLSX_BYTES (a zip bomb). Cheap: metadata only; a file whose
+    metadata cannot be read is left to the reader (which rejects it)."""
+    try:
+        if fmt == "parquet":
+            width = len(pl.read_parquet_schema(path))
+        else:
+            width, size = 0, 0
+            with zipfile.ZipFile(path) as z:
+                for info in z.infolist():
+                    if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                        size += info.file_size
+                        with z.open(info) as sheet:
+                            found = re.search(rb'<dimension ref="[A-Z]+[0-9]+:([A-Z]+)[0-9]+"', sheet.read(4096))
+                        if found:
+                            width = max(width, _column_number(found.group(1).decode()))
+            if size > MAX_XLSX_BYTES:
+                raise FileRejected(f"{name} : classeur de plus de {_mo(MAX_XLSX_BYTES)} une fois décompressé : "
+                                   "ce n'est pas un fichier du contrat, il n'est pas lu")
+    except FileRejected:
+        raise
+    except Exception:  # noqa: BLE001 - unreadable metadata: the reader says so
+        return
+    if width > MAX_COLUMNS:
+        raise FileRejected(f"{name} : en-tête de plus de {MAX_COLUMNS} colonnes : ce n'est pas un "
+                           "fichier du contrat, il n'est pas lu")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def _read_table(path: Path, name: str, fmt: str) -> RawTable:
+    _check_table_bounds(path, name, fmt)
     try:
         if fmt == "xlsx":
             frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)

@@ -14,6 +14,7 @@ code under test:
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -173,6 +174,8 @@ def opendata_csv(home: Path) -> bytes:
 # --- the landing folder the runs read --------------------------------------------------------
 
 NEW_MONTH = "2024-06"
+PLANTED_NIR = "2750135123456" + "74"  # 97 - 2750135123456 % 97 = 74: a valid key
+PLANTED = ("2 75 01 35 123 456 74", "JEAN PLANTENOM 3 RUE DES PLANTES")
 
 
 def build_landing(out: Path) -> Path:
@@ -202,6 +205,17 @@ def build_landing(out: Path) -> Path:
         f"RXBADNIR01,{bad_nir},CAF,35238,F,1984,2023-05-01,ouvert,true,true",  # NIR with a wrong key
         caf[1],  # repeats the first person: the earlier row is quarantined (duplicated key)
     ])
+    # personal data typed where it does not belong (issue #16): a NIR in the commune (as is, and
+    # typed with spaces), in a date, in the birth year; a name and an address in the commune; a
+    # NIR in the name of a file (rejected: its path is none of the contract's)
+    header = caf[0].split(",")
+    planted = [dict(zip(header, caf[i].split(","))) for i in range(2, 7)]
+    for row, (column, value) in zip(planted, [("code_commune", PLANTED_NIR), ("code_commune", PLANTED[0]),
+                                             ("code_commune", PLANTED[1]), ("date_ouverture_droit", PLANTED_NIR),
+                                             ("annee_naissance", PLANTED_NIR)]):
+        row.update({column: value, "id_rsa": row["id_rsa"] + "P"})
+    append("caf/rsa_2024-02.csv", [",".join(row[c] for c in header) for row in planted])
+    (out / f"caf/rsa_2024-02_{PLANTED_NIR}.csv").write_bytes((out / "caf/rsa_2024-02.csv").read_bytes()[:2000])
     ins = (out / "ft/inscriptions_2024-01.csv").read_text(encoding="utf-8").splitlines()
     append("ft/inscriptions_2024-01.csv", [",".join(ins[1].split(",")[:5])])  # a short line
     # an unknown column holding a name: dropped on ingestion, never stored
@@ -234,6 +248,9 @@ def identifiers(landing: Path) -> set[str]:
         for col in frame.columns:
             if col.strip().lower() in ("nir", "id_rsa", "id_ft", "numero_secu", "nom"):
                 found |= {v.strip().upper() for v in frame[col].drop_nulls().cast(pl.String) if v.strip()}
+    found |= set(PLANTED) | {"PLANTENOM"}
+    for path in landing.rglob("*"):  # NIRs in file names
+        found |= set(re.findall(r"(?<![0-9])[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}(?![0-9])", path.name.upper()))
     for path in landing.rglob("*.csv"):  # the short and appended lines too
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
             for cell in line.split(","):

@@ -1,8 +1,12 @@
-"""Look for clear identifiers in every file under a folder: in its bytes, and in the decoded
-content of DuckDB and Parquet files (whose compression could hide a value from a byte scan)."""
+"""Look for clear identifiers in every file under a folder: in its name, in its bytes, and in the
+decoded content of DuckDB, Parquet and SQLite files (every column of every table; compression
+could hide a value from a byte scan: SQLite blobs that are zlib-compressed, as Dagster stores
+its snapshots, are decompressed), Dagster's storage included."""
 
 from __future__ import annotations
 
+import sqlite3
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -31,6 +35,34 @@ def _tables_of_duckdb(path: Path):
             yield f"{schema}.{table}", frame
 
 
+def _is_sqlite(data: bytes) -> bool:
+    return data[:16] == b"SQLite format 3\x00"
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        try:
+            value = zlib.decompress(value)
+        except zlib.error:
+            pass
+        return value.decode("latin-1")
+    return str(value)
+
+
+def _tables_of_sqlite(path: Path):
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [t for (t,) in con.execute("select name from sqlite_master where type = 'table'")]
+        for table in tables:
+            rows = con.execute(f'select * from "{table}"').fetchall()
+            texts = [t for row in rows for t in map(_text, row) if t]
+            yield f"sqlite {table}", pl.DataFrame({"v": texts}, schema={"v": pl.String})
+    finally:
+        con.close()
+
+
 def _strings(frame: pl.DataFrame) -> pl.Series:
     cols = [pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.Null]
     if not cols or frame.is_empty():
@@ -44,8 +76,16 @@ def scan(root: Path, secrets: set[str]) -> list[str]:
     findings: list[str] = []
     for path in sorted(root.rglob("*")):
         if path.is_symlink() or not path.is_file():
+            if path.is_dir():  # a folder's name too
+                rel = path.relative_to(root).as_posix()
+                hits = _found(pl.Series([rel]), patterns)
+                if hits:
+                    findings.append(f"{rel}/: nom du dossier: {sorted(hits)[:5]}")
             continue
         rel = path.relative_to(root).as_posix()
+        hits = _found(pl.Series([rel]), patterns)
+        if hits:
+            findings.append(f"{rel}: nom du fichier: {sorted(hits)[:5]}")
         data = path.read_bytes()
         hits = _found(pl.Series([data.decode("latin-1")]), patterns)
         if hits:
@@ -56,6 +96,8 @@ def scan(root: Path, secrets: set[str]) -> list[str]:
                 decoded = [("parquet", pl.read_parquet(path))]
             elif _is_duckdb(data):
                 decoded = list(_tables_of_duckdb(path))
+            elif _is_sqlite(data):
+                decoded = list(_tables_of_sqlite(path))
         except Exception:  # noqa: BLE001 - a leftover of a killed run may be unreadable: its bytes were scanned
             decoded = []
         for where, frame in decoded:

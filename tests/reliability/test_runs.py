@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline_runs import PSEUDO_KEY, identifiers
+from ingestion.pseudonymise import Pseudonymiser
+from ingestion.redaction import redact_text
+from pipeline_runs import PLANTED, PLANTED_NIR, PSEUDO_KEY, identifiers
 from privacy_scan import scan
 
 pytestmark = pytest.mark.slow
@@ -112,7 +114,10 @@ def test_after_the_kills_the_next_run_publishes_the_right_figures(lanes):
         seen = {c for (c,) in con.execute("select chemin from raw.livraisons").fetchall()}
     assert twice == []
     landing = r["a_landing"]
-    assert seen == {p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file()}
+    # every file, under its name with any NIR in it hashed (issue #16)
+    pseudo = Pseudonymiser(PSEUDO_KEY.encode())
+    assert seen == {redact_text(p.relative_to(landing).as_posix(), pseudo) for p in landing.rglob("*") if p.is_file()}
+    assert any("<nir:" in chemin for chemin in seen)
 
 
 def test_no_clear_identifier_in_any_file_under_home(lanes):
@@ -120,6 +125,8 @@ def test_no_clear_identifier_in_any_file_under_home(lanes):
     lanes.wait("b")
     secrets = identifiers(lanes.full) | {PSEUDO_KEY.upper()}
     assert len(secrets) > 500
+    # NIRs and a name planted in non-identifier columns and in a file name (issue #16) are searched too
+    assert {PLANTED_NIR, *PLANTED, "PLANTENOM"} <= secrets
     assert scan(lanes.full, secrets)  # the scan does find what the landing holds
     for home in (r["a_home"], r["b_home"]):
         assert scan(home, secrets) == []
