@@ -117,6 +117,7 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
     n_eq = model.n_eq
     bad_eq = np.bincount(r, weights=void[v].astype(float), minlength=n_eq) > 0
     neighbours = _Neighbours(model)
+    size = np.bincount(r, minlength=n_eq)
 
     def masked_from(prot):
         m = primary_rows.copy()
@@ -135,6 +136,15 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
         pinned[v[live & (nh[r] == 0)]] = True
         offending = (nh == 1) & (nh_nz == 1) & ~bad_eq
         if offending.any():
+            # one equation per exposed quantity and round, the smallest (the most local): its
+            # complement often settles the larger equations too
+            lone = h & offending[r]
+            eq_of, lone_var = r[lone], v[lone]
+            order = np.lexsort((eq_of, size[eq_of], lone_var))
+            keep = np.ones(len(order), bool)
+            keep[1:] = lone_var[order][1:] != lone_var[order][:-1]
+            offending = np.zeros(n_eq, bool)
+            offending[eq_of[order][keep]] = True
             terms = offending[r] & ~hidden[v] & ~void[v] & (value[v] > 0)
             chosen = _pick(r[terms], v[terms], pinned, value)
             new = chosen[~protected[chosen]]
@@ -148,7 +158,10 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
         if not result.exposed:
             break
         added = 0
+        settled: set[int] = set()   # exposed quantities sharing an equation with a new complement
         for exp in result.exposed:
+            if exp.var in settled:
+                continue
             cands = neighbours.get(exp.var)
             cands = cands[~hidden[cands] & ~void[cands] & (value[cands] > 0)]
             if not len(cands):
@@ -157,6 +170,7 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
             if not protected[best]:
                 protected[best] = True
                 added += 1
+                settled.update(int(u) for u in neighbours.get(int(best)))
         report.complements += added
         if not added:
             report.unresolved = len(result.exposed)
