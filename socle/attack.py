@@ -49,6 +49,8 @@ BOX = 1e9
 class Exposure:
     var: int
     how: str            # "determinee" (exactly) or "encadree" (narrowed to fewer than three values)
+    low: float = field(default=0.0, repr=False)    # what the attacker finds (tests only: never printed)
+    high: float = field(default=0.0, repr=False)
 
 
 @dataclass
@@ -156,7 +158,7 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
     exposed = {}
     for j in np.flatnonzero(determined):
         if _is_exposing(solution[j], solution[j], threshold):
-            exposed[int(j)] = "determinee"
+            exposed[int(j)] = ("determinee", solution[j], solution[j])
     # narrowing by linear programming, per group with the inequalities; the unknowns proved to
     # be 0 by the signs alone (a published 0 over hidden children…) need none
     targets = hidden if targets is None else (np.asarray(targets, bool) & hidden)
@@ -227,8 +229,9 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
                 continue
             lo, hi = (min(ends), max(ends)) if len(ends) == 2 else (seen_lo[i], seen_hi[i])
             if _is_exposing(lo, hi, threshold) and int(u) not in exposed:
-                exposed[int(u)] = "encadree"
-    report.exposed = [Exposure(var=k, how=w) for k, w in sorted(exposed.items())]
+                exposed[int(u)] = ("encadree", lo, hi)
+    report.exposed = [Exposure(var=k, how=w, low=round(float(lo), 6), high=round(float(hi), 6))
+                      for k, (w, lo, hi) in sorted(exposed.items())]
     report.seconds = time.perf_counter() - start
     return report
 
