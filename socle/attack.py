@@ -82,11 +82,14 @@ def _is_exposing(lo: float, hi: float, threshold: int) -> bool:
 
 
 def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
-           lp_max_vars: int = LP_MAX_VARS, targets: np.ndarray | None = None) -> AttackReport:
+           lp_max_vars: int = LP_MAX_VARS, targets: np.ndarray | None = None,
+           cache: dict | None = None) -> AttackReport:
     """Attack the system. `values`: the published value of every variable (NaN when unknown);
     `hidden`: the variables masked everywhere (unknowns). A variable neither hidden nor published
     (a null figure) voids every equation it is in. `targets` (bool) limits the narrowing to some
-    unknowns (default: all)."""
+    unknowns (default: all). `cache` (a dict kept across calls on the same model and values, as the
+    masking does between its rounds) keeps each group's result: a group's system depends only on
+    its set of unknowns."""
     start = time.perf_counter()
     report = AttackReport()
     n_var = model.n_var
@@ -143,15 +146,16 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
         eqs = eq_by_group.get(int(label_eq[gv[0]]))
         if eqs is None:
             continue
-        A, b = _dense(eqs, gv, starts, ev_s, ec_s, rhs)
-        x, *_ = np.linalg.lstsq(A, b, rcond=None)
-        if np.abs(A @ x - b).max(initial=0) > 1e-4:
-            report.inconsistent += 1
-        if A.shape[0] >= len(gv) and np.linalg.matrix_rank(A) == len(gv):
-            det = np.ones(len(gv), bool)
+        key = ("exact", gv.tobytes())
+        if cache is not None and key in cache:
+            det, x, bad = cache[key]
         else:
-            N = linalg.null_space(A)
-            det = np.linalg.norm(N, axis=1) < 1e-8
+            A, b = _dense(eqs, gv, starts, ev_s, ec_s, rhs)
+            det, x = _exact(A, b)
+            bad = bool(np.abs(A @ x - b).max(initial=0) > 1e-4)
+            if cache is not None:
+                cache[key] = (det, x, bad)
+        report.inconsistent += bad
         determined[gv[det]] = True
         solution[gv[det]] = x[det]
     report.determined = int(determined.sum())
@@ -161,6 +165,7 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
             exposed[int(j)] = ("determinee", solution[j], solution[j])
     # narrowing by linear programming, per group with the inequalities; the unknowns proved to
     # be 0 by the signs alone (a published 0 over hidden children…) need none
+    targets_all = targets is None
     targets = hidden if targets is None else (np.asarray(targets, bool) & hidden)
     targets = targets & ~_zeros(model, hidden, values, er, ev, ec, rhs, n_eq)
     lp_group_of = label_lp[hidden_idx]
@@ -168,6 +173,7 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
     lp_of_ineq = label_lp[ih[:, 0]] if len(ih) else np.zeros(0, np.int64)
     order = np.argsort(lp_group_of, kind="stable")
     lp_groups = np.split(hidden_idx[order], np.flatnonzero(np.diff(lp_group_of[order])) + 1)
+    use_lp_cache = cache is not None and targets_all
     for gv in lp_groups:
         todo = gv[targets[gv] & ~determined[gv]]
         if not len(todo):
@@ -175,6 +181,15 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
         if len(gv) > lp_max_vars:
             report.lp_skipped += len(todo)
             continue
+        key = ("lp", gv.tobytes())
+        if use_lp_cache and key in cache:
+            found, n_vars = cache[key]
+            report.lp_vars += n_vars
+            for u, what in found.items():
+                exposed.setdefault(u, what)
+            continue
+        before = dict(exposed)
+        lp_vars_before = report.lp_vars
         # a finite box (far above any count) keeps every LP bounded, so each one gives a point
         bounds = [(glo[u], min(ghi[u], BOX)) for u in gv]
         eqs = np.unique(np.concatenate([eq_by_group.get(int(label_eq[u]), np.zeros(0, np.int64)) for u in gv]))
@@ -230,6 +245,8 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
             lo, hi = (min(ends), max(ends)) if len(ends) == 2 else (seen_lo[i], seen_hi[i])
             if _is_exposing(lo, hi, threshold) and int(u) not in exposed:
                 exposed[int(u)] = ("encadree", lo, hi)
+        if use_lp_cache:
+            cache[key] = ({u: w for u, w in exposed.items() if u not in before}, report.lp_vars - lp_vars_before)
     report.exposed = [Exposure(var=k, how=w, low=round(float(lo), 6), high=round(float(hi), 6))
                       for k, (w, lo, hi) in sorted(exposed.items())]
     report.seconds = time.perf_counter() - start
@@ -255,6 +272,20 @@ def _zeros(model: Model, hidden, values, er, ev, ec, rhs, n_eq) -> np.ndarray:
         if not new.any():
             return zero
         zero |= new
+
+
+def _exact(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(determined, least-squares solution) of A x = b. A variable is determined when its row of
+    the null space of A (the eigenvectors of AᵀA for the eigenvalue 0) is zero; AᵀA is as small
+    as the group, however many equations it has."""
+    G = A.T @ A
+    w, V = np.linalg.eigh(G)
+    tol = max(float(w.max(initial=0.0)), 1.0) * 1e-9
+    keep = w > tol
+    null = V[:, ~keep]
+    det = (np.linalg.norm(null, axis=1) < 1e-7) if null.shape[1] else np.ones(A.shape[1], bool)
+    x = V[:, keep] @ ((V[:, keep].T @ (A.T @ b)) / w[keep])
+    return det, x
 
 
 def _dense(eqs: np.ndarray, gv: np.ndarray, starts, ev_s, ec_s, rhs) -> tuple[np.ndarray, np.ndarray]:

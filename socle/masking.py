@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 SECRET = "secret"
 MAX_ROUNDS = 200
+LOCAL_TERMS = 12   # an equation of at most this many terms is local (not the nation's bassins)
 
 
 def primary_secret(threshold: int) -> pl.Expr:
@@ -118,6 +119,7 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
     bad_eq = np.bincount(r, weights=void[v].astype(float), minlength=n_eq) > 0
     neighbours = _Neighbours(model)
     size = np.bincount(r, minlength=n_eq)
+    cache: dict = {}   # the attack's result per group of unknowns, kept between rounds
 
     def masked_from(prot):
         m = primary_rows.copy()
@@ -151,9 +153,10 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
             if len(new):
                 protected[new] = True
                 report.complements += len(new)
+                log.debug("masquage, tour %d : %d complément(s) locaux", report.rounds, len(new))
                 continue
         values = np.where(hidden, np.nan, truth)
-        result = attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars)
+        result = attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars, cache=cache)
         report.attack = result
         if not result.exposed:
             break
@@ -162,16 +165,24 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
         for exp in result.exposed:
             if exp.var in settled:
                 continue
-            cands = neighbours.get(exp.var)
-            cands = cands[~hidden[cands] & ~void[cands] & (value[cands] > 0)]
+            # a term of one of its equations first; the inequality partners (its own, those of
+            # those terms) only when no term can be masked
+            for with_partners in (False, True):
+                cands = neighbours.get(exp.var, partners=with_partners)
+                cands = cands[~hidden[cands] & ~void[cands] & (value[cands] > 0)]
+                if len(cands):
+                    break
             if not len(cands):
                 continue
             best = cands[np.lexsort((cands, value[cands], pinned[cands]))[0]]
+            log.debug("exposée %s (%s) -> complément %s (%s) %s", model.variables.row(exp.var), value[exp.var], model.variables.row(int(best)), value[best], pinned[best])
             if not protected[best]:
                 protected[best] = True
                 added += 1
-                settled.update(int(u) for u in neighbours.get(int(best)))
+                # exposures sharing a small (local) equation with it wait for the next round
+                settled.update(int(u) for u in neighbours.get(int(best), max_terms=LOCAL_TERMS))
         report.complements += added
+        log.debug("masquage, tour %d : %d exposée(s), %d complément(s)", report.rounds, len(result.exposed), added)
         if not added:
             report.unresolved = len(result.exposed)
             report.notes.append(f"{len(result.exposed)} quantité(s) exposée(s) sans complément possible")
@@ -210,10 +221,12 @@ class _Neighbours:
         return np.concatenate([self.ineq_to[self.ineq_start[u]:self.ineq_start[u + 1]] for u in x]
                               or [np.zeros(0, np.int64)])
 
-    def get(self, x: int) -> np.ndarray:
+    def get(self, x: int, max_terms: int | None = None, partners: bool = True) -> np.ndarray:
         eqs = self.r[self.by_var[self.var_start[x]:self.var_start[x + 1]]]
+        if max_terms is not None:
+            eqs = eqs[self.eq_start[eqs + 1] - self.eq_start[eqs] <= max_terms]
         terms = np.concatenate([self.v[self.eq_start[e]:self.eq_start[e + 1]] for e in eqs]
                                or [np.zeros(0, np.int64)])
         near = np.unique(np.concatenate([terms, [x]]).astype(np.int64))
-        out = np.unique(np.concatenate([near, self.partners(near)]))
+        out = np.unique(np.concatenate([near, self.partners(near)])) if partners else near
         return out[out != x]
