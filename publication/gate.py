@@ -164,6 +164,7 @@ def secondary_frame(values: pl.DataFrame, territories: pl.DataFrame) -> pl.DataF
     return pl.concat([geo_groups, cat_groups])
 
 
+GATE_LP_MAX_VARS = 3000  # the gate runs once: linear programming on groups far larger than the masking's
 HOW = {"determinee": "valeur déterminée exactement",
        "encadree": "valeur encadrée à moins de trois possibilités"}
 
@@ -173,7 +174,8 @@ def attack_frame(values: pl.DataFrame, expected: Expected, threshold: int) -> tu
     one empty row; and the attack's summary."""
     from socle.attack import attack_table, describe
 
-    report, model = attack_table(values, expected.territories, expected.appartenance, threshold)
+    report, model = attack_table(values, expected.territories, expected.appartenance, threshold,
+                                 lp_max_vars=GATE_LP_MAX_VARS)
     exposed = [f"{describe(model, values, e.var)} : {HOW[e.how]}" for e in report.exposed]
     frame = pl.DataFrame({"cellule_exposee": exposed or [None]}, schema={"cellule_exposee": pl.String})
     return frame, report.summary()

@@ -163,13 +163,19 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
     for j in np.flatnonzero(determined):
         if _is_exposing(solution[j], solution[j], threshold):
             exposed[int(j)] = ("determinee", solution[j], solution[j])
+    # narrowing by bound propagation, every group whatever its size (sound: the bounds it finds
+    # hold the attacker's whole range)
+    glo, ghi = _global_bounds(model, hidden, values)
+    plo, phi = _propagate(model, hidden, glo, ghi, er, ev, ec, rhs, n_eq)
+    for j in hidden_idx:
+        if not determined[j] and _is_exposing(plo[j], phi[j], threshold):
+            exposed[int(j)] = ("encadree", plo[j], phi[j])
     # narrowing by linear programming, per group with the inequalities; the unknowns proved to
     # be 0 by the signs alone (a published 0 over hidden children…) need none
     targets_all = targets is None
     targets = hidden if targets is None else (np.asarray(targets, bool) & hidden)
     targets = targets & ~_zeros(model, hidden, values, er, ev, ec, rhs, n_eq)
     lp_group_of = label_lp[hidden_idx]
-    glo, ghi = _global_bounds(model, hidden, values)
     lp_of_ineq = label_lp[ih[:, 0]] if len(ih) else np.zeros(0, np.int64)
     order = np.argsort(lp_group_of, kind="stable")
     lp_groups = np.split(hidden_idx[order], np.flatnonzero(np.diff(lp_group_of[order])) + 1)
@@ -272,6 +278,34 @@ def _zeros(model: Model, hidden, values, er, ev, ec, rhs, n_eq) -> np.ndarray:
         if not new.any():
             return zero
         zero |= new
+
+
+def _propagate(model: Model, hidden, lo, hi, er, ev, ec, rhs, n_eq, rounds: int = 20):
+    """Interval bounds of the unknowns by propagation through the equations (each term between the
+    right-hand side minus the others' extreme contributions) and the inclusions."""
+    lo, hi = lo.copy(), np.minimum(hi, BOX)
+    ineq = model.ineq
+    both = ineq[hidden[ineq[:, 0]] & hidden[ineq[:, 1]]] if len(ineq) else ineq
+    for _ in range(rounds):
+        a_lo, a_hi = ec * lo[ev], ec * hi[ev]
+        cmin, cmax = np.minimum(a_lo, a_hi), np.maximum(a_lo, a_hi)
+        smin = np.bincount(er, weights=cmin, minlength=n_eq)
+        smax = np.bincount(er, weights=cmax, minlength=n_eq)
+        # a_j x_j = rhs − Σ_{k≠j} a_k x_k
+        t_lo = rhs[er] - (smax[er] - cmax)
+        t_hi = rhs[er] - (smin[er] - cmin)
+        x_lo = np.where(ec > 0, t_lo / ec, t_hi / ec)
+        x_hi = np.where(ec > 0, t_hi / ec, t_lo / ec)
+        new_lo, new_hi = lo.copy(), hi.copy()
+        np.maximum.at(new_lo, ev, x_lo)
+        np.minimum.at(new_hi, ev, x_hi)
+        if len(both):
+            np.minimum.at(new_hi, both[:, 0], new_hi[both[:, 1]])
+            np.maximum.at(new_lo, both[:, 1], new_lo[both[:, 0]])
+        if np.allclose(new_lo, lo) and np.allclose(new_hi, hi):
+            break
+        lo, hi = new_lo, new_hi
+    return lo, hi
 
 
 def _exact(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
