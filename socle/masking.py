@@ -61,6 +61,7 @@ class MaskingReport:
     complements: int = 0            # quantities masked as complements
     rounds: int = 0
     unresolved: int = 0             # exposed quantities left without a possible complement
+    false_relations: int = 0        # declared relations that the figures do not satisfy
     seconds: float = 0.0
     attack: AttackReport | None = None
     notes: list[str] = field(default_factory=list)
@@ -69,7 +70,7 @@ class MaskingReport:
         return {"cellules": self.cells, "cellules_secret_primaire": self.primary_cells,
                 "cellules_masquees": self.masked_cells, "quantites_secret_primaire": self.primary_quantities,
                 "quantites_complementaires": self.complements, "tours": self.rounds,
-                "non_resolues": self.unresolved, "secondes": round(self.seconds, 3),
+                "non_resolues": self.unresolved, "relations_fausses": self.false_relations, "secondes": round(self.seconds, 3),
                 "attaque_finale": self.attack.summary() if self.attack else None}
 
 
@@ -117,6 +118,17 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
     r, v, c = model.eq_row, model.eq_var, model.eq_coef
     n_eq = model.n_eq
     bad_eq = np.bincount(r, weights=void[v].astype(float), minlength=n_eq) > 0
+    # the declared relations must hold in the figures: one that does not is reported (and not used)
+    gap = np.bincount(r, weights=c * value[v], minlength=n_eq)
+    false_eq = ~bad_eq & (np.abs(gap) > 1e-6)
+    false_ineq = int((value[model.ineq[:, 0]] > value[model.ineq[:, 1]]).sum()) if len(model.ineq) else 0
+    report.false_relations = int(false_eq.sum()) + false_ineq
+    if report.false_relations:
+        labels = [model.eq_label[i] for i in np.flatnonzero(false_eq)[:5]]
+        log.warning("masquage : %d relation(s) déclarée(s) fausse(s) dans les chiffres, ex. %s",
+                    report.false_relations, labels)
+        report.notes.append(f"{report.false_relations} relation(s) déclarée(s) fausse(s) dans les chiffres")
+    bad_eq |= false_eq
     neighbours = _Neighbours(model)
     size = np.bincount(r, minlength=n_eq)
     cache: dict = {}   # the attack's result per group of unknowns, kept between rounds
