@@ -187,7 +187,6 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
             if not len(cands):
                 continue
             best = cands[np.lexsort((cands, value[cands], pinned[cands]))[0]]
-            log.debug("exposée %s (%s) -> complément %s (%s) %s", model.variables.row(exp.var), value[exp.var], model.variables.row(int(best)), value[best], pinned[best])
             if not protected[best]:
                 protected[best] = True
                 added += 1
