@@ -20,6 +20,14 @@ referential):
 - inequalities: every quantity is ≥ 0, a numerator is ≤ its denominator, a sub-population is
   ≤ its population (`inclus` rows).
 
+Yearly figures (pilotage.md) are not in the model yet (no yearly table exists): `populations.csv`
+already says, in its `annuel` column, how each yearly quantity relates to the months. `decembre`:
+the yearly figure is the figure of the month copied (December, or the last computed month), the
+same variable (give the yearly cell that month's period and the identity follows); `premiere_entree`
+and `cohorte`: the yearly figure ≤ the sum of the months' (a person counts once a year), and for
+the new entrants themselves each month's count ≤ the yearly one (inequalities, not identities:
+a numerator of a later entry is not in the yearly numerator, pilotage.md worked case 5).
+
 The model is built from structure only (indicators, territories, categories, periods present
 in the frame), never from the values, so that the masking (which knows the values) and the
 publication gate's attack (which reads the published table) build the same system. The period
