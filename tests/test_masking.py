@@ -252,8 +252,8 @@ def test_after_masking_the_attack_finds_nothing(case):
         assert not 1 <= truth[var] <= THRESHOLD - 1
 
 
-def test_the_attack_catches_a_weak_masking_on_random_tables():
-    """The old masking leaves at least one hole in these tables (they hold hole a)."""
+def test_the_attack_catches_the_old_weak_masking():
+    """The old masking (tests/masquage_faible.py) leaves exactly one hole in the table of hole (a)."""
     frame = table(FIG_A, TERR_A)
     old = weak_mask(frame, TERR_A.select("niveau", "code_territoire", "code_region"), THRESHOLD)
     report, _ = attack_table(old, TERR_A, APP_A, THRESHOLD)
