@@ -6,9 +6,9 @@ a snapshot is cached under a key made of its path, its modification time and the
 threshold: a new snapshot is a new key; an old one falls out of the cache.
 
 The dashboards never see unmasked figures: `marts.indicateurs` is read whole, masked at once
-with `socle.masking.mask` (the open data's masking, over every territory of each month ×
-indicator so that secondary masking is the same as in the open data), and only the masked copy
-is kept.
+with `socle.masking.mask` (the open data's masking, on the same whole table with the same
+territorial referential, so that every screen and download shows exactly the open data's masked
+cells), and only the masked copy is kept.
 """
 
 from __future__ import annotations
@@ -143,7 +143,8 @@ def charger(cle: CleInstantane) -> Instantane:
         appartenance = con.sql("select * from marts.dim_territoires_appartenance").pl()
         brut = con.sql("select indicateur, niveau, code_territoire, mois, ventilation, modalite, numerateur, "
                        "denominateur, valeur, statut from marts.indicateurs").pl()
-    masque = masking.mask(brut, territoires.select("niveau", "code_territoire", "code_region"), cle.seuil)
+    masque = masking.mask(brut, territoires.select("niveau", "code_territoire", "code_region", "code_departement"),
+                          cle.seuil, appartenance)
     figures = masque.filter((pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble"))
     mois = sorted(figures["mois"].unique().to_list())
     return Instantane(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,

@@ -13,6 +13,11 @@ per checked frame) over what was actually written in the folder:
 - `secret_secondaire`: no additive group left with exactly one secret cell under a published total
   (checked independently of socle.masking; the breakdown groups included);
 - `parite`: the CSV and the Parquet file hold the same table;
+- `attaque`: the attack of socle.attack on the published Parquet table alone (published figures,
+  the relations and bounds of privacy.md): no secret count, numerator or denominator may be
+  determined exactly or narrowed to fewer than three possible values (`cellule_exposee` names
+  the cell — indicator, territory, month — never its value); its figures go to
+  `validation/attaque.json`;
 
 then `frictionless validate <folder>/datapackage.json` (the CLI, in a subprocess).
 
@@ -71,6 +76,7 @@ class Expected:
         default_factory=lambda: pl.DataFrame(schema={"code_territoire": pl.String, "mois": pl.String}))
     single_referential: bool = True       # one bassin referential (or none): every bassin applies to every month
     territory_months: pl.DataFrame | None = None  # exact (niveau, code_territoire, mois YYYY-MM), when the snapshot has it
+    appartenance: pl.DataFrame | None = None  # dim_territoires_appartenance: the départements of each bassin
 
 
 def month_range(first: date, last: date) -> list[str]:
@@ -158,6 +164,23 @@ def secondary_frame(values: pl.DataFrame, territories: pl.DataFrame) -> pl.DataF
     return pl.concat([geo_groups, cat_groups])
 
 
+GATE_LP_MAX_VARS = 3000  # the gate runs once: linear programming on groups far larger than the masking's
+HOW = {"determinee": "valeur déterminée exactement",
+       "encadree": "valeur encadrée à moins de trois possibilités"}
+
+
+def attack_frame(values: pl.DataFrame, expected: Expected, threshold: int) -> tuple[pl.DataFrame, dict]:
+    """Attack the published table: one row per exposed quantity (`cellule_exposee` names it), or
+    one empty row; and the attack's summary."""
+    from socle.attack import attack_table, describe
+
+    report, model = attack_table(values, expected.territories, expected.appartenance, threshold,
+                                 lp_max_vars=GATE_LP_MAX_VARS)
+    exposed = [f"{describe(model, values, e.var)} : {HOW[e.how]}" for e in report.exposed]
+    frame = pl.DataFrame({"cellule_exposee": exposed or [None]}, schema={"cellule_exposee": pl.String})
+    return frame, report.summary()
+
+
 def parity_frame(text: pl.DataFrame, parquet_as_text: pl.DataFrame) -> pl.DataFrame:
     """`ecart` names every key whose row differs between the CSV and the Parquet file."""
     a = text.select(*KEY, _a=_key_text(*COLUMNS))
@@ -210,6 +233,7 @@ def _suites(gx, threshold: int, kinds: dict[str, str]) -> dict[str, list]:
         "couverture": [E.ExpectColumnValuesToBeNull(column="cle_manquante")],
         "secret_secondaire": [E.ExpectColumnValuesToBeNull(column="groupe_expose")],
         "parite": [E.ExpectColumnValuesToBeNull(column="ecart")],
+        "attaque": [E.ExpectColumnValuesToBeNull(column="cellule_exposee")],
     }
 
 
@@ -302,7 +326,8 @@ def _frictionless_errors(report: dict | str) -> list[str]:
 
 # --- the gate -------------------------------------------------------------------------------------
 
-def read_frames(folder: Path, expected: Expected) -> dict[str, pd.DataFrame]:
+def read_frames(folder: Path, expected: Expected, threshold: int | None = None,
+                attack_summary: dict | None = None) -> dict[str, pd.DataFrame]:
     text = pl.read_csv(folder / "indicateurs.csv", infer_schema=False)
     arrow = pq.read_table(folder / "indicateurs.parquet")
     values = pl.from_arrow(arrow)
@@ -314,11 +339,18 @@ def read_frames(folder: Path, expected: Expected) -> dict[str, pd.DataFrame]:
         frames["couverture"] = coverage_frame(text, expected).to_pandas()
         frames["secret_secondaire"] = secondary_frame(values, expected.territories).to_pandas()
         frames["parite"] = parity_frame(text, csv_table(values, expected.kinds)).to_pandas()
+        if threshold is not None:
+            attacked, summary = attack_frame(values, expected, threshold)
+            frames["attaque"] = attacked.to_pandas()
+            if attack_summary is not None:
+                attack_summary.update(summary)
     else:
         missing = pd.DataFrame({"x": ["colonnes manquantes : contrôle impossible"]})
         frames["couverture"] = missing.rename(columns={"x": "cle_manquante"})
         frames["secret_secondaire"] = missing.rename(columns={"x": "groupe_expose"})
         frames["parite"] = missing.rename(columns={"x": "ecart"})
+    if "attaque" not in frames:
+        frames["attaque"] = pd.DataFrame({"cellule_exposee": ["table illisible : attaque impossible"]})
     return frames
 
 
@@ -327,8 +359,11 @@ def check_export(folder: Path, expected: Expected, threshold: int, data_docs: Pa
     out = folder / "validation"
     out.mkdir(exist_ok=True)
     failures: list[str] = []
+    attack_summary: dict = {}
     try:
-        frames = read_frames(folder, expected)
+        frames = read_frames(folder, expected, threshold, attack_summary)
+        (out / "attaque.json").write_text(json.dumps(attack_summary, ensure_ascii=False, indent=2),
+                                          encoding="utf-8")
     except Exception as exc:  # unreadable files are a failure of the gate, not a crash
         frames = None
         failures.append(f"fichiers illisibles : {exc}")

@@ -34,7 +34,7 @@ from publication.readme import write_readme
 from publication.revisions import write_revisions
 from publication.schema import write_datapackage
 from publication.source import Snapshot, masking_threshold, open_snapshot
-from publication.table import csv_table, indicator_kinds, published_table
+from publication.table import csv_table, indicator_kinds, published_table, territories_of
 from socle import quality
 from socle.csv_safety import neutralise
 from socle.settings import Settings
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 DATED = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?:-(?P<seq>\d{2,}))?$")
 LATEST = "latest"
 LOCK = "opendata.lock"  # in $SOCLE_HOME, out of the public folder
+APPARTENANCE = "dim_territoires_appartenance"  # bassin → départements holding its communes
 TERRITORY_MONTHS = "dim_territoires_mois"  # optional mart (niveau, code_territoire, mois): the exact grid, when it exists
 DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", "datapackage.json", "README.md", "revisions.csv"]
 KEEP_REPORTS = 12
@@ -124,7 +125,8 @@ def expected_from(snap: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFra
         territory_months = snap.con.sql(
             f"select distinct niveau, code_territoire, strftime(mois, '%Y-%m') as mois from marts.{TERRITORY_MONTHS} "
             f"where strftime(mois, '%Y-%m') in (select unnest(?::varchar[]))", params=[months]).pl()
-    return Expected(kinds=kinds, territories=dim_territoires.select("niveau", "code_territoire", "code_region"),
+    appartenance = snap.frame(APPARTENANCE) if snap.columns(APPARTENANCE) else None
+    return Expected(kinds=kinds, territories=territories_of(dim_territoires), appartenance=appartenance,
                     months=months, bassin_months=bassin_months, single_referential=bool(single),
                     territory_months=territory_months)
 
@@ -196,10 +198,13 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             indicateurs = snap.frame("indicateurs")
             dim_indicateurs = snap.frame("dim_indicateurs")
             dim_territoires = snap.frame("dim_territoires")
+            appartenance = snap.frame(APPARTENANCE) if snap.columns(APPARTENANCE) else None
             kinds = indicator_kinds(dim_indicateurs)
             extra = {} if masker is None else {"masker": masker}
+            reports: dict = {}
             # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
-            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra))
+            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold,
+                                               appartenance=appartenance, reports=reports, **extra))
             text = csv_table(table, kinds)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
@@ -218,6 +223,9 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                          n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
                          warnings=warnings)
             expected = expected_from(snap, kinds, indicateurs, dim_territoires)
+        if "masquage" in reports:
+            info["masquage"] = reports["masquage"].summary()
+            log.info("masquage : %s", info["masquage"])
         info.update(lignes=table.height, cases_secretes=table.filter(pl.col("statut") == "secret").height,
                     revisions=revisions.height, fichiers=file_entries(building, DATA_FILES))
         write_manifest(building, info)

@@ -158,11 +158,16 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         f"- Une case est secrète quand son effectif (effectifs), son numérateur ou son dénominateur (taux, "
         f"délais) est compris entre 1 et {threshold - 1}. Zéro n'est pas secret.",
         "- Une case secrète est publiée avec `statut = secret` et `valeur`, `numerateur`, `denominateur` vides.",
-        "- Secret secondaire : pour chaque indicateur et chaque mois, dans chaque groupe additif (départements "
-        "d'une région, régions de la France, bassins de la France, catégories d'une ventilation sous leur ligne "
-        "`ensemble`), aucune case secrète ne peut être recalculée en soustrayant les cases publiées du total "
-        "publié : quand un groupe n'aurait qu'une case secrète sous un total publié, la plus petite case "
-        "suivante du groupe est masquée aussi.",
+        "- Secret secondaire : à partir de tout ce que publie la publication (chaque indicateur, niveau et "
+        "mois), personne ne peut retrouver exactement un effectif, un numérateur ou un dénominateur secret, "
+        "ni le réduire à moins de trois valeurs possibles, en se servant des relations connues : départements "
+        "d'une région, régions, départements et bassins de la France, bassins d'un département quand tous les "
+        "bassins qui touchent ce département y sont entièrement, catégories d'une ventilation sous leur ligne "
+        "`ensemble` ; la même population publiée par plusieurs indicateurs (les nouveaux entrants sont le "
+        "dénominateur des deux taux d'orientation, les bénéficiaires soumis aux droits et devoirs celui des "
+        "parts du stock…) ; un numérateur ne dépasse pas son dénominateur. Pour cela, une population masquée "
+        "l'est dans tous les indicateurs qui la publient, et d'autres cases sont masquées en complément : à "
+        "chaque fois la plus petite qui n'est ni nulle ni déjà déductible des chiffres publiés.",
         "- Les chiffres publiés sont arrondis : taux à 4 décimales, délais à 1 décimale (arrondi au plus "
         "proche, les demis s'éloignant de zéro) ; les effectifs sont exacts.",
         "",
@@ -181,7 +186,8 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "",
         "Une publication n'est mise en ligne que si tous ses contrôles passent (sinon la publication "
         "précédente reste en place) : schéma et valeurs permises, aucune case visible sous le seuil du secret, "
-        "secret secondaire respecté, chaque territoire du référentiel présent pour chaque mois et chaque "
+        "secret secondaire respecté (le contrôle attaque la table publiée avec ces relations et refuse la "
+        "publication si une case secrète peut être retrouvée ou réduite à moins de trois valeurs), chaque territoire du référentiel présent pour chaque mois et chaque "
         "indicateur, taux entre 0 et 1, fichiers CSV et Parquet identiques, et `frictionless validate` sur "
         "`datapackage.json`. Les résultats sont dans `validation/`.",
         "",

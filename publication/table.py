@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from socle.masking import mask
+from socle.masking import mask_with_report
 
 COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
            "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
@@ -45,14 +45,26 @@ def indicator_kinds(dim_indicateurs: pl.DataFrame) -> dict[str, str]:
     return {code: guess_kind(code) for code in dim_indicateurs["indicateur"]}
 
 
+def territories_of(dim_territoires: pl.DataFrame) -> pl.DataFrame:
+    cols = [c for c in ("niveau", "code_territoire", "code_region", "code_departement") if c in dim_territoires.columns]
+    return dim_territoires.select(cols)
+
+
 def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame,
-                    threshold: int, masker: Callable = mask) -> pl.DataFrame:
-    """The open-data table (columns COLUMNS, parquet types), sorted for reading."""
+                    threshold: int, masker: Callable | None = None,
+                    appartenance: pl.DataFrame | None = None, reports: dict | None = None) -> pl.DataFrame:
+    """The open-data table (columns COLUMNS, parquet types), sorted for reading. `appartenance`
+    (dim_territoires_appartenance) tells the masking which bassins lie within a département."""
     kinds = indicator_kinds(dim_indicateurs)
-    territories = dim_territoires.select("niveau", "code_territoire", "code_region")
-    masked = masker(indicateurs.select("indicateur", "niveau", "code_territoire", "mois", "ventilation",
-                                       "modalite", "numerateur", "denominateur", "valeur", "statut"),
-                    territories, threshold)
+    territories = territories_of(dim_territoires)
+    cells = indicateurs.select("indicateur", "niveau", "code_territoire", "mois", "ventilation",
+                               "modalite", "numerateur", "denominateur", "valeur", "statut")
+    if masker is None:
+        masked, report = mask_with_report(cells, territories, threshold, appartenance)
+        if reports is not None:
+            reports["masquage"] = report
+    else:
+        masked = masker(cells, territories, threshold)
     order = dim_indicateurs.select(
         "indicateur", pl.col("libelle").alias("libelle_indicateur"),
         (pl.col("ordre") if "ordre" in dim_indicateurs.columns else pl.lit(0)).alias("_ordre"))

@@ -1,43 +1,45 @@
 """Small-count masking ("secret statistique", privacy.md), for every published copy.
 
-Primary: a cell is secret when its count (counts), numerator or denominator
-(rates, delays) is between 1 and threshold − 1. Secondary: in each additive
-group — départements of a région, régions of the nation, bassins of the
-nation — when a published total sits over exactly one masked cell, the next
-smallest published cell of the group is masked too, until no group is left
-with a single masked cell under a published total. A masked cell publishes
-`statut = secret` and empty `valeur`, `numerateur` and `denominateur`.
-Masking never touches `marts.indicateurs`: it works on a copy.
+The model of `socle.relations` gives the quantities a table shows (a count, a numerator, a
+denominator), the population each one counts (the same population published by several
+indicators is one variable) and every relation anyone knows between them.
+
+- **Primary**: a cell is secret when its count, numerator or denominator is between 1 and
+  threshold − 1. The small quantity is **protected**: every cell that shows its population, in
+  any indicator, is masked (a population is masked alike in every indicator that shares it).
+- **Secondary**, until nothing is left to fix:
+  1. (fast, per equation) an equation that leaves exactly one non-zero masked quantity gets a
+     complement;
+  2. (global) the attack of `socle.attack` on the masked table, the same one the publication gate
+     runs; each quantity it exposes (determined exactly, or narrowed to fewer than three values)
+     gets a complement among the quantities sharing an equation or an inequality with it.
+  A **complement** is a published, non-zero quantity (a zero protects nothing: zeros are
+  published elsewhere), preferably one that the published figures would not give away once
+  masked (not in an equation whose other terms are all published), the smallest first. It is
+  protected like a primary secret, in every indicator.
+
+A masked cell publishes `statut = secret` and empty `valeur`, `numerateur` and `denominateur`;
+a quantity of a masked cell that another published cell shows stays known (the attack counts it
+as known). Masking never touches `marts.indicateurs`: it works on a copy.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
 import polars as pl
 
-KEY = ["indicateur", "mois", "ventilation", "modalite"]
+from socle.attack import LP_MAX_VARS, AttackReport, attack, hidden_variables
+from socle.relations import Model, build_model, territorial_groups, variable_values
+
+log = logging.getLogger(__name__)
+
 SECRET = "secret"
-
-
-def group_members(territories: pl.DataFrame) -> pl.DataFrame:
-    """Additive groups from the territories [niveau, code_territoire, code_region]:
-    rows (niveau, code_territoire, groupe) where groupe names the parent total ('FR', 'region:<code>'…)."""
-    deps = territories.filter(pl.col("niveau") == "departement").select(
-        "niveau", "code_territoire", (pl.lit("region:") + pl.col("code_region")).alias("groupe"))
-    regions = territories.filter(pl.col("niveau") == "region").select(
-        "niveau", "code_territoire", pl.lit("national:regions").alias("groupe"))
-    bassins = territories.filter(pl.col("niveau") == "bassin").select(
-        "niveau", "code_territoire", pl.lit("national:bassins").alias("groupe"))
-    return pl.concat([deps, regions, bassins])
-
-
-def _parents(members: pl.DataFrame) -> pl.DataFrame:
-    """The parent cell of each group."""
-    groups = members.select("groupe").unique()
-    return groups.with_columns(
-        niveau=pl.when(pl.col("groupe").str.starts_with("region:")).then(pl.lit("region"))
-        .otherwise(pl.lit("national")),
-        code_territoire=pl.when(pl.col("groupe").str.starts_with("region:"))
-        .then(pl.col("groupe").str.strip_prefix("region:")).otherwise(pl.lit("FR")))
+MAX_ROUNDS = 200
+LOCAL_TERMS = 12   # an equation of at most this many terms is local (not the nation's bassins)
 
 
 def primary_secret(threshold: int) -> pl.Expr:
@@ -45,39 +47,197 @@ def primary_secret(threshold: int) -> pl.Expr:
     return small("numerateur") | small("denominateur")
 
 
-def mask(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int) -> pl.DataFrame:
+def group_members(territories: pl.DataFrame, appartenance: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The territorial additive groups (socle.relations.territorial_groups)."""
+    return territorial_groups(territories, appartenance)
+
+
+@dataclass
+class MaskingReport:
+    cells: int = 0
+    primary_cells: int = 0          # cells with a small count, numerator or denominator
+    masked_cells: int = 0           # every masked cell (primary, complements, shared populations)
+    primary_quantities: int = 0     # small quantities (variables)
+    complements: int = 0            # quantities masked as complements
+    rounds: int = 0
+    unresolved: int = 0             # exposed quantities left without a possible complement
+    false_relations: int = 0        # declared relations that the figures do not satisfy
+    seconds: float = 0.0
+    attack: AttackReport | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"cellules": self.cells, "cellules_secret_primaire": self.primary_cells,
+                "cellules_masquees": self.masked_cells, "quantites_secret_primaire": self.primary_quantities,
+                "quantites_complementaires": self.complements, "tours": self.rounds,
+                "non_resolues": self.unresolved, "relations_fausses": self.false_relations, "secondes": round(self.seconds, 3),
+                "attaque_finale": self.attack.summary() if self.attack else None}
+
+
+def mask(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
+         appartenance: pl.DataFrame | None = None, period: str = "mois") -> pl.DataFrame:
     """Return `frame` with secret cells masked (primary then secondary)."""
-    members = group_members(territories)
-    parents = _parents(members)
-    df = frame.with_row_index("_row").with_columns(
-        _masked=primary_secret(threshold),
-        _size=pl.coalesce("denominateur", "numerateur").fill_null(0))
-    children = df.join(members, on=["niveau", "code_territoire"], how="inner")
-    parent_rows = df.join(parents, on=["niveau", "code_territoire"], how="inner").select(
-        *KEY, "groupe", pl.col("_row").alias("_parent_row"))
-    children = children.join(parent_rows, on=[*KEY, "groupe"], how="inner").select(
-        "_row", "_parent_row", *KEY, "groupe", "_size", "code_territoire")
-    masked = set(df.filter("_masked")["_row"].to_list())
-    while True:
-        state = children.with_columns(
-            _m=pl.col("_row").is_in(list(masked)), _pm=pl.col("_parent_row").is_in(list(masked)))
-        lone = (state.filter(~pl.col("_pm"))
-                .group_by([*KEY, "groupe"]).agg(pl.col("_m").sum().alias("n"))
-                .filter(pl.col("n") == 1))
-        if lone.is_empty():
+    return mask_with_report(frame, territories, threshold, appartenance, period)[0]
+
+
+def mask_with_report(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
+                     appartenance: pl.DataFrame | None = None, period: str = "mois",
+                     lp_max_vars: int = LP_MAX_VARS) -> tuple[pl.DataFrame, MaskingReport]:
+    start = time.perf_counter()
+    report = MaskingReport(cells=frame.height)
+    model = build_model(frame, territories, appartenance, period=period)
+    truth = variable_values(model, frame)
+    masked_cells, protected = plan(model, frame, truth, threshold, report, lp_max_vars)
+    report.masked_cells = int(masked_cells.sum())
+    report.seconds = time.perf_counter() - start
+    hit = pl.Series("_m", masked_cells)
+    out = frame.with_columns(
+        valeur=pl.when(hit).then(None).otherwise(pl.col("valeur")),
+        numerateur=pl.when(hit).then(None).otherwise(pl.col("numerateur")),
+        denominateur=pl.when(hit).then(None).otherwise(pl.col("denominateur")),
+        statut=pl.when(hit).then(pl.lit(SECRET)).otherwise(pl.col("statut")),
+    )
+    return out, report
+
+
+def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, report: MaskingReport,
+         lp_max_vars: int = LP_MAX_VARS) -> tuple[np.ndarray, np.ndarray]:
+    """(masked cells, protected variables)."""
+    n_cells = frame.height
+    cell = model.cell_var["cellule"].to_numpy()
+    var = model.cell_var["var"].to_numpy()
+    void = np.isnan(truth)
+    value = np.nan_to_num(truth)
+    small = ~void & (value >= 1) & (value <= threshold - 1)
+    primary_rows = frame.select(primary_secret(threshold))[:, 0].to_numpy()
+    protected = small.copy()
+    report.primary_quantities = int(small.sum())
+    first = np.zeros(n_cells, bool)
+    first[cell[small[var]]] = True
+    report.primary_cells = int((first | primary_rows).sum())
+    r, v, c = model.eq_row, model.eq_var, model.eq_coef
+    n_eq = model.n_eq
+    bad_eq = np.bincount(r, weights=void[v].astype(float), minlength=n_eq) > 0
+    # the declared relations must hold in the figures: one that does not is reported (and not used)
+    gap = np.bincount(r, weights=c * value[v], minlength=n_eq)
+    false_eq = ~bad_eq & (np.abs(gap) > 1e-6)
+    false_ineq = int((value[model.ineq[:, 0]] > value[model.ineq[:, 1]]).sum()) if len(model.ineq) else 0
+    report.false_relations = int(false_eq.sum()) + false_ineq
+    if report.false_relations:
+        labels = [model.eq_label[i] for i in np.flatnonzero(false_eq)[:5]]
+        log.warning("masquage : %d relation(s) déclarée(s) fausse(s) dans les chiffres, ex. %s",
+                    report.false_relations, labels)
+        report.notes.append(f"{report.false_relations} relation(s) déclarée(s) fausse(s) dans les chiffres")
+    bad_eq |= false_eq
+    neighbours = _Neighbours(model)
+    size = np.bincount(r, minlength=n_eq)
+    cache: dict = {}   # the attack's result per group of unknowns, kept between rounds
+
+    def masked_from(prot):
+        m = primary_rows.copy()
+        m[cell[prot[var]]] = True
+        return m
+
+    while report.rounds < MAX_ROUNDS:
+        report.rounds += 1
+        masked = masked_from(protected)
+        hidden = hidden_variables(model, masked)
+        live = ~bad_eq[r]
+        h = hidden[v] & live
+        nh = np.bincount(r, weights=h.astype(float), minlength=n_eq)
+        nh_nz = np.bincount(r, weights=(h & (value[v] > 0)).astype(float), minlength=n_eq)
+        pinned = np.zeros(model.n_var, bool)
+        pinned[v[live & (nh[r] == 0)]] = True
+        offending = (nh == 1) & (nh_nz == 1) & ~bad_eq
+        if offending.any():
+            # one equation per exposed quantity and round, the smallest (the most local): its
+            # complement often settles the larger equations too
+            lone = h & offending[r]
+            eq_of, lone_var = r[lone], v[lone]
+            order = np.lexsort((eq_of, size[eq_of], lone_var))
+            keep = np.ones(len(order), bool)
+            keep[1:] = lone_var[order][1:] != lone_var[order][:-1]
+            offending = np.zeros(n_eq, bool)
+            offending[eq_of[order][keep]] = True
+            terms = offending[r] & ~hidden[v] & ~void[v] & (value[v] > 0)
+            chosen = _pick(r[terms], v[terms], pinned, value)
+            new = chosen[~protected[chosen]]
+            if len(new):
+                protected[new] = True
+                report.complements += len(new)
+                log.debug("masquage, tour %d : %d complément(s) locaux", report.rounds, len(new))
+                continue
+        values = np.where(hidden, np.nan, truth)
+        result = attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars, cache=cache)
+        report.attack = result
+        if not result.exposed:
             break
-        groups = [*KEY, "groupe"]
-        extra = (state.join(lone.select(groups), on=groups)
-                 .filter(~pl.col("_m")).sort("_size", "code_territoire")
-                 .group_by(groups, maintain_order=True).first())
-        masked |= set(extra["_row"].to_list())
-        # a lone masked cell with no other cell in its group: its total is masked instead
-        alone = state.join(lone.select(groups), on=groups).join(extra.select(groups), on=groups, how="anti")
-        masked |= set(alone["_parent_row"].to_list())
-    is_masked = pl.col("_row").is_in(list(masked))
-    return df.with_columns(
-        valeur=pl.when(is_masked).then(None).otherwise(pl.col("valeur")),
-        numerateur=pl.when(is_masked).then(None).otherwise(pl.col("numerateur")),
-        denominateur=pl.when(is_masked).then(None).otherwise(pl.col("denominateur")),
-        statut=pl.when(is_masked).then(pl.lit(SECRET)).otherwise(pl.col("statut")),
-    ).drop("_row", "_masked", "_size")
+        added = 0
+        settled: set[int] = set()   # exposed quantities sharing an equation with a new complement
+        for exp in result.exposed:
+            if exp.var in settled:
+                continue
+            # a term of one of its equations first; the inequality partners (its own, those of
+            # those terms) only when no term can be masked
+            for with_partners in (False, True):
+                cands = neighbours.get(exp.var, partners=with_partners)
+                cands = cands[~hidden[cands] & ~void[cands] & (value[cands] > 0)]
+                if len(cands):
+                    break
+            if not len(cands):
+                continue
+            best = cands[np.lexsort((cands, value[cands], pinned[cands]))[0]]
+            if not protected[best]:
+                protected[best] = True
+                added += 1
+                # exposures sharing a small (local) equation with it wait for the next round
+                settled.update(int(u) for u in neighbours.get(int(best), max_terms=LOCAL_TERMS))
+        report.complements += added
+        log.debug("masquage, tour %d : %d exposée(s), %d complément(s)", report.rounds, len(result.exposed), added)
+        if not added:
+            report.unresolved = len(result.exposed)
+            report.notes.append(f"{len(result.exposed)} quantité(s) exposée(s) sans complément possible")
+            log.warning("masquage : %d quantité(s) exposée(s) sans complément possible", len(result.exposed))
+            break
+    return masked_from(protected), protected
+
+
+def _pick(eq: np.ndarray, var: np.ndarray, pinned: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """One complement per equation: not pinned first, then the smallest value, then the first."""
+    if not len(eq):
+        return np.zeros(0, np.int64)
+    order = np.lexsort((var, value[var], pinned[var], eq))
+    eq_s, var_s = eq[order], var[order]
+    first = np.ones(len(eq_s), bool)
+    first[1:] = eq_s[1:] != eq_s[:-1]
+    return np.unique(var_s[first])
+
+
+class _Neighbours:
+    """For a variable: the variables sharing an equation with it, and the inequality partners of
+    it and of those (looked up on demand: a national equation has hundreds of terms)."""
+
+    def __init__(self, model: Model):
+        self.r, self.v = model.eq_row, model.eq_var   # sorted by equation
+        self.eq_start = np.searchsorted(self.r, np.arange(model.n_eq + 1))
+        self.by_var = np.argsort(self.v, kind="stable")
+        self.var_start = np.searchsorted(self.v[self.by_var], np.arange(model.n_var + 1))
+        ineq = model.ineq if len(model.ineq) else np.zeros((0, 2), np.int64)
+        both = np.concatenate([ineq, ineq[:, ::-1]])
+        order = np.argsort(both[:, 0], kind="stable")
+        self.ineq_from, self.ineq_to = both[order, 0], both[order, 1]
+        self.ineq_start = np.searchsorted(self.ineq_from, np.arange(model.n_var + 1))
+
+    def partners(self, x: np.ndarray) -> np.ndarray:
+        return np.concatenate([self.ineq_to[self.ineq_start[u]:self.ineq_start[u + 1]] for u in x]
+                              or [np.zeros(0, np.int64)])
+
+    def get(self, x: int, max_terms: int | None = None, partners: bool = True) -> np.ndarray:
+        eqs = self.r[self.by_var[self.var_start[x]:self.var_start[x + 1]]]
+        if max_terms is not None:
+            eqs = eqs[self.eq_start[eqs + 1] - self.eq_start[eqs] <= max_terms]
+        terms = np.concatenate([self.v[self.eq_start[e]:self.eq_start[e + 1]] for e in eqs]
+                               or [np.zeros(0, np.int64)])
+        near = np.unique(np.concatenate([terms, [x]]).astype(np.int64))
+        out = np.unique(np.concatenate([near, self.partners(near)])) if partners else near
+        return out[out != x]

@@ -24,8 +24,9 @@ def masque(snapshot: Path, seuil: int | None = None) -> pl.DataFrame:
 
     with duckdb.connect(str(snapshot), read_only=True) as con:
         brut = con.sql("select * from marts.indicateurs").pl()
-        terr = con.sql("select niveau, code_territoire, code_region from marts.dim_territoires").pl()
-    return mask(brut, terr, seuil or seuil_du_seed())
+        terr = con.sql("select niveau, code_territoire, code_region, code_departement from marts.dim_territoires").pl()
+        appartenance = con.sql("select * from marts.dim_territoires_appartenance").pl()
+    return mask(brut, terr, seuil or seuil_du_seed(), appartenance)
 
 
 def figure(masked: pl.DataFrame, indicateur: str, niveau: str, code: str, mois) -> dict:

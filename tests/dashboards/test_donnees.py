@@ -34,6 +34,29 @@ def test_figures_are_masked_like_the_open_data(instantane):
     assert small.is_empty()
 
 
+def test_dashboards_show_exactly_the_open_data_masked_table_and_it_holds(instantane):
+    """Every screen and download reads the same masked cells as the open data; the attack of the
+    publication gate finds nothing in them."""
+    from publication.table import published_table
+    from socle.attack import attack_table
+
+    snap = data.courant()
+    with duckdb.connect(str(instantane.path), read_only=True) as con:
+        brut = con.sql("select * from marts.indicateurs").pl()
+        dim_i = con.sql("select * from marts.dim_indicateurs").pl()
+        dim_t = con.sql("select * from marts.dim_territoires").pl()
+        app = con.sql("select * from marts.dim_territoires_appartenance").pl()
+    opendata = published_table(brut, dim_i, dim_t, seuil_du_seed(), appartenance=app)
+    key = ["indicateur", "niveau", "code_territoire", "mois"]
+    got = snap.figures.with_columns(mois=pl.col("mois").dt.strftime("%Y-%m")).sort(key).select(
+        *key, "numerateur", "denominateur", "statut")
+    want = opendata.filter(pl.col("ventilation") == "ensemble").sort(key).select(
+        *key, "numerateur", "denominateur", "statut")
+    assert got.equals(want)
+    report, _ = attack_table(snap.figures, dim_t, app, seuil_du_seed())
+    assert report.unknowns > 0 and report.exposed == []
+
+
 def test_snapshot_opened_read_only(instantane):
     cle = data.cle_courante()
     with data.lecture(cle) as con:

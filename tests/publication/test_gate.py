@@ -12,6 +12,7 @@ import pytest
 
 from publication import PublicationRefusee, export_opendata
 from publication.gate import Expected, coverage_frame, secondary_frame
+from masquage_faible import mask as weak_mask
 from publication_fixture import indicateurs_frame, make_snapshot
 from socle.masking import primary_secret
 from socle.settings import Settings
@@ -50,6 +51,10 @@ CASES = {
     # name: (mart, masker, words that must appear in the refusal)
     "secret laissé visible": (None, no_masking, ["indicateurs_valeurs : expect_column_values_to_not_be_in_set"]),
     "secret secondaire absent": (None, primary_only, ["secret_secondaire", "departement de region 53"]),
+    # the old masking passes every group check, but 56 = 125 − 120 (35 = B35, published)
+    "secret retrouvé par soustraction": (None, weak_mask, [
+        "attaque : expect_column_values_to_be_null (column=cellule_exposee) — 8 ligne(s)",
+        "beneficiaires_sdd | departement 56 | 2024-01 : valeur déterminée exactement"]),
     "territoire manquant": (mart_without_84_in_february, None,
                             ["couverture", "taux_orientation_15j|departement|84|2024-02|ensemble|ensemble"]),
     "statut hors liste": (mart_with_unknown_status, None,
@@ -87,6 +92,12 @@ def test_a_bad_export_is_refused_and_latest_stays(home_with_a_publication, case)
     verdict = json.loads((report / "controles.json").read_text(encoding="utf-8"))
     assert verdict["succes"] is False and verdict["echecs"] == refused.value.failures
     assert not list(report.parent.rglob("indicateurs.csv"))  # refused data never kept
+    if masker is weak_mask:  # the refusal names the exposed cells, never their values
+        assert "secret_secondaire" not in message
+        lines = [line for line in message.splitlines() if line.startswith("- attaque")]
+        assert len(lines) == 1 and "= 5" not in lines[0] and " 5 " not in lines[0]
+        attack = json.loads((report / "attaque.json").read_text(encoding="utf-8"))
+        assert attack["exposees"] == 8 and attack["determinees_toutes_valeurs"] >= 8
 
 
 TERR = pl.DataFrame({"niveau": ["national", "region", "departement", "departement", "bassin", "bassin"],

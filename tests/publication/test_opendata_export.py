@@ -17,9 +17,13 @@ from publication_fixture import indicateurs_frame, make_snapshot
 DAY = date(2024, 3, 5)
 
 SECRETS = {
-    ("beneficiaires_sdd", "2024-01"): {"35", "56"},                        # 56 = 5; 35 masked with it (lone under 53)
-    ("taux_orientation_15j", "2024-01"): {"35", "53", "93", "B35", "BX"},  # 6/12; 93 under FR, BX next smallest bassin
-    ("delai_orientation_moyen_j", "2024-01"): {"35", "53", "93", "B35", "BX"},  # denominators of 4
+    # 56 = 5; 35 masked with it (lone under 53); B35 too (35 = B35, the only bassin of 35); then
+    # B35 is lone among the bassins of FR: BX (not given away by any other relation) with it
+    ("beneficiaires_sdd", "2024-01"): {"35", "56", "B35", "BX"},
+    # numerators 6 in 35, 53 and B35; 53 lone under FR: FR itself (93 = 13 + 84 is given away);
+    # B35 lone among the bassins: BX and B13 (the smallest bassins not given away)
+    ("taux_orientation_15j", "2024-01"): {"FR", "53", "35", "B35", "BX", "B13"},
+    ("delai_orientation_moyen_j", "2024-01"): {"FR", "53", "35", "B35", "BX"},  # denominators of 4
 }
 
 
@@ -39,7 +43,7 @@ def test_folder_layout_and_latest(published):
         "README.md", "datapackage.json", "indicateurs.csv", "indicateurs.parquet", "manifest.json",
         "revisions.csv", "validation"]
     assert sorted(p.name for p in (published / "validation").iterdir()) == [
-        "controles.json", "frictionless.json", "great_expectations.json"]
+        "attaque.json", "controles.json", "frictionless.json", "great_expectations.json"]
     assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
     assert list((snapshot.logs / "publication").glob("*/data_docs/index.html"))
 
@@ -53,11 +57,11 @@ def test_csv_exact(published):
     assert table.columns == COLUMNS
     assert table.height == 11 * 2 * 3
     secrets = table.filter(pl.col("statut") == "secret")
-    assert secrets.height == 12
+    assert secrets.height == 15
     for (ind, mois), codes in SECRETS.items():
         got = set(secrets.filter((pl.col("indicateur") == ind) & (pl.col("mois") == mois))["code_territoire"])
         assert got == codes, (ind, mois)
-    assert secrets.select("valeur", "numerateur", "denominateur").null_count().row(0) == (12, 12, 12)
+    assert secrets.select("valeur", "numerateur", "denominateur").null_count().row(0) == (15, 15, 15)
     # counts as integers, rates with 4 decimals, delays with 1 (ties away from zero)
     assert cell(table, "beneficiaires_sdd", "FR", "2024-01") | {} == {
         "indicateur": "beneficiaires_sdd", "libelle_indicateur": "Bénéficiaires du RSA soumis aux droits et devoirs",
@@ -65,7 +69,7 @@ def test_csv_exact(published):
         "ventilation": "ensemble", "modalite": "ensemble", "valeur": "465", "numerateur": "465",
         "denominateur": None, "statut": "definitif"}
     assert cell(table, "beneficiaires_sdd", "56", "2024-02")["valeur"] == "0"  # zero is not secret
-    assert cell(table, "taux_orientation_15j", "FR", "2024-01")["valeur"] == "0.6829"
+    assert cell(table, "taux_orientation_15j", "FR", "2024-02")["valeur"] == "0.6692"
     assert cell(table, "taux_orientation_15j", "93", "2024-02")["valeur"] == "0.7470"
     assert cell(table, "taux_orientation_15j", "56", "2024-02")["valeur"] == "0.5000"
     zero = cell(table, "taux_orientation_15j", "56", "2024-01")
@@ -86,7 +90,7 @@ def test_parquet_is_the_same_table(published):
     text = pl.read_csv(published / "indicateurs.csv", schema_overrides={
         "code_territoire": pl.String, "valeur": pl.Float64, "numerateur": pl.Int64, "denominateur": pl.Int64})
     assert parquet.equals(text)
-    assert cell(parquet, "taux_orientation_15j", "FR", "2024-01")["valeur"] == 0.6829
+    assert cell(parquet, "taux_orientation_15j", "FR", "2024-02")["valeur"] == 0.6692
 
 
 def test_marts_are_untouched(published):
@@ -121,7 +125,10 @@ def test_manifest_and_readme(published):
     _, published = published
     manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["seuil_secret"] == 11
-    assert manifest["lignes"] == 66 and manifest["cases_secretes"] == 12 and manifest["revisions"] == 0
+    assert manifest["lignes"] == 66 and manifest["cases_secretes"] == 15 and manifest["revisions"] == 0
+    masking = manifest["masquage"]
+    assert (masking["cellules_secret_primaire"], masking["cellules_masquees"], masking["non_resolues"]) == (8, 15, 0)
+    assert masking["attaque_finale"]["exposees"] == 0
     assert manifest["publication_precedente"] is None
     assert [d["id_livraison"] for d in manifest["livraisons"]] == [
         "L-ori-13-2024-02", "L-ori-35-2024-02", "L-rsa-2023-12", "L-rsa-2024-01", "L-rsa-2024-02"]
@@ -135,7 +142,7 @@ def test_manifest_and_readme(published):
                  "Mois couverts : de janvier 2024 à février 2024",
                  "### Part des nouveaux entrants orientés en moins de 15 jours (`taux_orientation_15j`)",
                  "Provisoire jusqu'au fichier d'orientations de M+4.",  # maturity rule, from dim_indicateurs
-                 "Seuil appliqué : **11**", "compris entre 1 et 10", "66 lignes, dont 12 cases secrètes"):
+                 "Seuil appliqué : **11**", "compris entre 1 et 10", "66 lignes, dont 15 cases secrètes"):
         assert text in readme
 
 
