@@ -2,8 +2,9 @@
 
 One long table per block (cards, charts, table of sub-territories), in the open data's columns
 (publication.md) plus `bloc` and, for the cards, `role`: a masked cell has `statut = secret` and
-empty `valeur`, `numerateur`, `denominateur`. Rates are fractions rounded to 4 decimals, delays
-to 1 decimal, as in the open data. UTF-8 with a byte-order mark (so that a spreadsheet opens the
+empty `valeur`, `numerateur`, `denominateur`. Values are rounded as in the open data, by the one
+rule of socle.rounding (half-up, to the indicator's `decimales` of marts.dim_indicateurs: rates as
+fractions with 4 decimals, delays with 1). UTF-8 with a byte-order mark (so that a spreadsheet opens the
 accents right), comma-separated, months as YYYY-MM; text cells that a spreadsheet would run as a
 formula (a label starting with `=`, `+`, `-`, `@`…) are neutralised (socle.csv_safety).
 """
@@ -15,6 +16,7 @@ import polars as pl
 from dashboards import formatting as fmt
 from dashboards.data import Instantane
 from socle.csv_safety import spreadsheet_csv
+from socle.rounding import round_column
 
 COLONNES = ["bloc", "role", "indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire",
             "mois", "valeur", "numerateur", "denominateur", "statut"]
@@ -30,10 +32,9 @@ def table(snap: Instantane, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
         df = df.join(snap.territoires.select("niveau", "code_territoire", "libelle_territoire"),
                      on=["niveau", "code_territoire"], how="left")
     df = df.join(snap.indicateurs.select("indicateur", pl.col("libelle").alias("libelle_indicateur"),
-                                         "type_indicateur", "ordre"), on="indicateur", how="left")
+                                         "decimales", "ordre"), on="indicateur", how="left")
     secret = pl.col("statut") == fmt.SECRET
-    rounded = pl.struct("valeur", "type_indicateur").map_elements(
-        lambda r: fmt.arrondi_publication(r["valeur"], r["type_indicateur"] or ""), return_dtype=pl.Float64)
+    rounded = round_column("valeur", "decimales")
     df = df.with_columns(
         bloc=pl.lit(bloc),
         mois=pl.col("mois").dt.strftime("%Y-%m"),

@@ -23,20 +23,6 @@ NIVEAUX = {"national": "France entière", "region": "Région", "departement": "D
 
 STATUTS = {DEFINITIF: "définitif", PROVISOIRE: "provisoire", SECRET: "secret"}
 
-# Short column headers for the table of sub-territories; the full label, definition and rules
-# come from marts.dim_indicateurs (an indicator missing here shows its full label).
-ENTETES_COURTS = {
-    "beneficiaires_sdd": "Bénéficiaires SDD",
-    "nouveaux_entrants": "Nouveaux entrants",
-    "taux_orientation_15j": "Orientés < 15 j",
-    "taux_orientation_1m": "Orientés < 1 mois",
-    "delai_orientation_moyen_j": "Délai moyen",
-    "delai_orientation_median_j": "Délai médian",
-    "part_accompagnement_intensif": "Accomp. intensif",
-    "taux_retour_emploi_6m": "Retour emploi 6 mois",
-    "taux_retour_emploi_durable_6m": "Emploi durable 6 mois",
-}
-
 PRODUCTEURS = {"caf": "CAF/MSA", "ft": "France Travail", "referentiel": "Référentiel des bassins"}
 TYPES_FICHIER = {
     "rsa": "RSA (fichier mensuel)",
@@ -174,14 +160,3 @@ def producteur(code: str, libelles_departements: dict[str, str] | None = None) -
 
 def type_fichier(code: str) -> str:
     return TYPES_FICHIER.get(code, code)
-
-
-def arrondi_publication(x: float | None, type_indicateur: str) -> float | None:
-    """The open-data rounding (publication.md): rates 4 decimals, delays 1 decimal, counts as they are."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    if est_taux(type_indicateur):
-        return round(x, 4)
-    if est_delai(type_indicateur):
-        return round(x, 1)
-    return x

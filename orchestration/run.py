@@ -19,7 +19,7 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING", job_name: str =
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
 
 
-DBT_LAYERS = ("staging", "intermediate", "marts", "seeds")
+DBT_LAYERS = ("staging", "intermediate", "indicateurs", "marts", "seeds")
 AGAIN = "puis relancer `python -m socle run`"
 
 

@@ -100,8 +100,8 @@ def _copy_tables(snap: Snapshot, region: str | None) -> dict:
     con.execute("create table sortie.definitions_indicateurs as select * from marts.dim_indicateurs")
     for table, mart in QUALITY_TABLES.items():
         if snap.has(mart):
-            where = producers if "producteur" in snap.columns(mart) else ("true" if region is None else "false")
-            con.execute(f"create table sortie.{table} as select * from marts.{mart} where {where}")
+            # every quality mart has `producteur` (its dbt contract)
+            con.execute(f"create table sortie.{table} as select * from marts.{mart} where {producers}")
     if region is None and snap.has("fct_referentiel_bassins"):
         con.execute("create table sortie.referentiel_bassins as select * from marts.fct_referentiel_bassins")
     notes: dict = {"personnes_mois": "absent de l'instantané"}
@@ -116,15 +116,10 @@ def _copy_tables(snap: Snapshot, region: str | None) -> dict:
                         f"where {where}")
             notes["personnes_mois"] = "copié" + (f" ; colonnes retirées : {', '.join(dropped)}" if dropped else "")
     if snap.has("fct_livraisons"):
-        have = snap.columns("fct_livraisons")
-        cols = ", ".join(c for c in DELIVERY_COLUMNS if c in have)
-        filters = [producers]
-        if "statut" in have:
-            filters.append("statut = 'acceptee'")
-        if "est_courante" in have:
-            filters.append("est_courante")
-        con.execute(f"create table sortie.manifeste_livraisons as select {cols} from marts.fct_livraisons "
-                    f"where {' and '.join(filters)} order by all")
+        # columns guaranteed by the dbt contract of fct_livraisons
+        con.execute(f"create table sortie.manifeste_livraisons as select {', '.join(DELIVERY_COLUMNS)} "
+                    f"from marts.fct_livraisons where {producers} and statut = 'acceptee' and est_courante "
+                    "order by all")
     return notes
 
 

@@ -61,7 +61,7 @@ SPECIFIC = {
     ("dictionnaire", "description"): "Signification, en français.",
     ("manifeste", "cle"): "Élément du manifeste.",
     ("manifeste", "valeur"): "Sa valeur.",
-    ("definitions_indicateurs", "libelle"): "Libellé court de l'indicateur.",
+    ("definitions_indicateurs", "libelle"): "Libellé long de l'indicateur (libelle_court : en-têtes des tableaux).",
 }
 
 GENERIC = {

@@ -37,9 +37,7 @@ def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
     bassins = dim_territoires.filter(pl.col("niveau") == "bassin")
     if not bassins.height:
         return []
-    n = 0
-    if "est_substitut_arrondissement" in bassins.columns:
-        n = bassins.filter(pl.col("est_substitut_arrondissement").fill_null(False)).height
+    n = bassins.filter(pl.col("est_substitut_arrondissement").fill_null(False)).height
     notes = []
     if n < bassins.height:
         notes += ["Les bassins sont ceux du référentiel des bassins d'emploi qui s'applique à chaque mois (celui de "
@@ -60,7 +58,7 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
     n_secret = table.filter(pl.col("statut") == "secret").height
     counts = dim_territoires.group_by("niveau").len()
     counts = dict(zip(counts["niveau"], counts["len"]))
-    ind = dim_indicateurs.sort("ordre") if "ordre" in dim_indicateurs.columns else dim_indicateurs
+    ind = dim_indicateurs.sort("ordre")
     lines = [
         f"# Socle commun d'indicateurs RSA — données ouvertes du {_date(day)}",
         "",

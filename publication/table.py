@@ -1,9 +1,10 @@
 """The published table: marts.indicateurs masked (socle.masking), labelled and rounded.
 
 Rates are published as fractions rounded to 4 decimals, delays to 1 decimal, counts as
-integers (publication.md); ties round away from zero (0.00005 → 0.0001, 10.25 → 10.3), the
-usual rule of French official statistics. The kind of each indicator comes from
-dim_indicateurs.type_indicateur (effectif, taux, delai_moyen, delai_median).
+integers (publication.md), by the one rounding of socle.rounding (half-up on the decimal form:
+0.00005 → 0.0001, 10.25 → 10.3), with the decimals of dim_indicateurs.decimales (seed
+indicateurs_definitions). The kind of each indicator comes from dim_indicateurs.type_indicateur
+(effectif, taux, delai_moyen, delai_median).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 import polars as pl
 
 from socle.masking import mask_with_report
+from socle.rounding import indicator_decimals, round_column
 
 COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
            "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
@@ -55,7 +57,6 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
                     appartenance: pl.DataFrame | None = None, reports: dict | None = None) -> pl.DataFrame:
     """The open-data table (columns COLUMNS, parquet types), sorted for reading. `appartenance`
     (dim_territoires_appartenance) tells the masking which bassins lie within a département."""
-    kinds = indicator_kinds(dim_indicateurs)
     territories = territories_of(dim_territoires)
     cells = indicateurs.select("indicateur", "niveau", "code_territoire", "mois", "ventilation",
                                "modalite", "numerateur", "denominateur", "valeur", "statut")
@@ -70,10 +71,8 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
         (pl.col("ordre") if "ordre" in dim_indicateurs.columns else pl.lit(0)).alias("_ordre"))
     labels = dim_territoires.select("niveau", "code_territoire", "libelle_territoire")
     decimals = pl.col("indicateur").replace_strict(
-        {code: DECIMALS[kind] for code, kind in kinds.items()}, default=None, return_dtype=pl.Int64)
-    rounded = pl.lit(None, pl.Float64)
-    for d in sorted(set(DECIMALS.values())):
-        rounded = pl.when(decimals == d).then(pl.col("valeur").round(d, mode="half_away_from_zero")).otherwise(rounded)
+        indicator_decimals(dim_indicateurs), default=None, return_dtype=pl.Int64)
+    rounded = round_column("valeur", decimals)
     out = (masked.with_columns(valeur=rounded.cast(pl.Float64))
            .join(order, on="indicateur", how="left")
            .join(labels, on=["niveau", "code_territoire"], how="left")

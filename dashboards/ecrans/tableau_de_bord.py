@@ -23,7 +23,7 @@ def tableau_sous_territoires(snap: Instantane, long: pl.DataFrame, tri: str = "t
     last. Returns (headers, rows); each row holds 'territoire' and, per indicator, the shown text
     (« secret » for a masked cell, never a number; « (p) » after a provisoire figure) and the number
     used for sorting."""
-    inds = snap.indicateurs.select("indicateur", "libelle", "type_indicateur").rows()
+    inds = snap.indicateurs.select("indicateur", "libelle_court", "type_indicateur").rows()
     terr = long.select("code_territoire", "libelle_territoire", "autres_departements").unique("code_territoire")
     by_key = {(r["code_territoire"], r["indicateur"]): r for r in long.iter_rows(named=True)}
     rows = []
@@ -45,7 +45,7 @@ def tableau_sous_territoires(snap: Instantane, long: pl.DataFrame, tri: str = "t
         rows = present + absent
     else:
         rows.sort(key=lambda r: r["territoire"], reverse=decroissant)
-    heads = [fmt.ENTETES_COURTS.get(c, lib) for c, lib, _ in inds]
+    heads = [court for _, court, _ in inds]  # short labels: seed indicateurs_definitions.libelle_court
     return heads, rows
 
 

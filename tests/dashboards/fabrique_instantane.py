@@ -46,7 +46,8 @@ DDL = {
         mois DATE NOT NULL, ventilation VARCHAR NOT NULL, modalite VARCHAR NOT NULL, numerateur BIGINT,
         denominateur BIGINT, valeur DOUBLE, statut VARCHAR NOT NULL""",
     "dim_indicateurs": """indicateur VARCHAR, ordre BIGINT, libelle VARCHAR, type_indicateur VARCHAR,
-        unite VARCHAR, definition VARCHAR, sources VARCHAR, regle_maturite VARCHAR""",
+        unite VARCHAR, definition VARCHAR, sources VARCHAR, regle_maturite VARCHAR, libelle_court VARCHAR,
+        decimales INTEGER""",
     "dim_territoires": """niveau VARCHAR, code_territoire VARCHAR, libelle_territoire VARCHAR,
         code_region VARCHAR, code_departement VARCHAR, est_substitut_arrondissement BOOLEAN""",
     "dim_territoires_appartenance": """niveau VARCHAR, code_territoire VARCHAR, code_departement VARCHAR,
@@ -72,13 +73,15 @@ def _seed(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _definitions() -> dict[str, tuple[str, str, str]]:
-    """The real French texts of the indicators when the dbt seed is there (read only), else none."""
+def _definitions() -> dict[str, tuple[str, str, str, str, int]]:
+    """The real French texts, short labels and decimals of the indicators when the dbt seed is there
+    (read only), else none."""
     out = {}
     for path in sorted((COG_DIR.parent).rglob("indicateurs_definitions.csv")):
         with path.open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
-                out[row["indicateur"]] = (row["definition"], row["sources"], row["regle_maturite"])
+                out[row["indicateur"]] = (row["definition"], row["sources"], row["regle_maturite"],
+                                          row["libelle_court"], int(row["decimales"]))
     return out
 
 
@@ -243,7 +246,8 @@ def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier
         _insert(con, "dim_indicateurs", [
             (c, o, lib, typ, unite) + textes.get(c, (f"Définition de {lib.lower()} : texte de test.",
                                                       "Fichier mensuel RSA de la CAF et de la MSA.",
-                                                      "Provisoire quelques mois ; définitif ensuite."))
+                                                      "Provisoire quelques mois ; définitif ensuite.",
+                                                      lib[:20], {"taux": 4, "effectif": 0}.get(typ, 1)))
             for c, o, lib, typ, unite, _ in INDICATEURS])
         dims = [("national", "FR", "France", None, None, False)]
         dims += [("region", r, all_regions[r], r, None, False) for r in kept_regions]

@@ -153,9 +153,9 @@ def test_indicateurs_identiques_sur_duckdb_et_spark(constructions):
 def test_tous_les_marts_ont_le_meme_contenu(constructions):
     """Au-delà de marts.indicateurs : chaque table de marts, ligne à ligne (multiensembles).
 
-    Seule marts.indicateurs a un contrat de types ; ailleurs les entiers peuvent différer de
-    largeur (une somme d'entiers est un HUGEINT sur DuckDB, un BIGINT sur Spark ; un écart de
-    dates en jours un BIGINT sur DuckDB, un INT sur Spark), pas de valeur.
+    Chaque mart a un contrat de types (les mêmes types portables sur les deux moteurs, les
+    modèles convertissent là où ils diffèrent : une somme d'entiers est un HUGEINT sur DuckDB,
+    un écart de dates en jours un INT sur Spark) ; la comparaison porte sur les valeurs.
     """
     home, *_ = constructions
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:

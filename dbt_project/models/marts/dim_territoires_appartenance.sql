@@ -34,9 +34,9 @@ select
     a.code_territoire,
     c.code_departement,
     c.code_region,
-    a.annee_referentiel,
-    count(*) as nb_communes,
-    sum(c.population) as population
+    cast(a.annee_referentiel as integer) as annee_referentiel,
+    cast(count(*) as bigint) as nb_communes,
+    cast(sum(c.population) as bigint) as population
 from appartenances as a
 inner join communes as c
     on c.code_commune = a.code_commune

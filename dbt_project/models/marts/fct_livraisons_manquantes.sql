@@ -28,7 +28,7 @@ select
     a.type_fichier,
     a.producteur,
     m.mois,
-    coalesce(r.nb_livraisons_rejetees, 0) as nb_livraisons_rejetees
+    cast(coalesce(r.nb_livraisons_rejetees, 0) as bigint) as nb_livraisons_rejetees
 from attendus as a
 cross join mois as m
 left join {{ ref('int_fichiers_livres') }} as f

@@ -84,7 +84,7 @@ select
     f.est_oriente_15j,
     f.est_oriente_1m,
     f.est_dans_fenetre_delai,
-    f.delai_orientation_j,
+    cast(f.delai_orientation_j as bigint) as delai_orientation_j,
     f.est_cohorte_orientation,
     f.est_inscrit_ft,
     f.a_repris_emploi_6m,

@@ -6,6 +6,6 @@ select
     mois,
     colonne,
     regle,
-    count(*) as nb_lignes
+    cast(count(*) as bigint) as nb_lignes
 from {{ ref('stg_quarantaine') }}
 group by id_livraison, type_fichier, producteur, mois, colonne, regle

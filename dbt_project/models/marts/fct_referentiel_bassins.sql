@@ -34,12 +34,12 @@ doublons as (
 )
 
 select
-    c.annee_referentiel,
-    c.nb_communes_cog,
-    c.nb_communes_hors_referentiel,
-    coalesce(d.nb_communes_en_double, 0) as nb_communes_en_double,
-    coalesce(d.nb_lignes_hors_cog, 0) as nb_lignes_hors_cog,
-    c.nb_bassins
+    cast(c.annee_referentiel as integer) as annee_referentiel,
+    cast(c.nb_communes_cog as bigint) as nb_communes_cog,
+    cast(c.nb_communes_hors_referentiel as bigint) as nb_communes_hors_referentiel,
+    cast(coalesce(d.nb_communes_en_double, 0) as bigint) as nb_communes_en_double,
+    cast(coalesce(d.nb_lignes_hors_cog, 0) as bigint) as nb_lignes_hors_cog,
+    cast(c.nb_bassins as bigint) as nb_bassins
 from completes as c
 left join doublons as d
     on d.annee = c.annee_referentiel

@@ -1,14 +1,26 @@
 -- marts.indicateurs : une ligne par indicateur × territoire du référentiel × mois calculé,
 -- zéros compris, ventilation = modalite = 'ensemble' (indicators.md, « The output table »).
--- Le statut applique les règles de maturité de chaque indicateur :
+-- La grille (territoires × mois × indicateurs du seed indicateurs_definitions) est jointe à
+-- l'union des modèles ind_<code> (models/indicateurs/, un par indicateur : population,
+-- numérateur, dénominateur, valeur, département de maturité). La nature de l'indicateur
+-- (seed indicateurs_definitions.type_indicateur) dit quelles colonnes sont remplies.
+-- Statut, d'après les livraisons attendues du seed maturite_livraisons :
 --   mois dont le fichier CAF n'a jamais été livré : tout est vide et provisoire ;
---   beneficiaires_sdd : toujours définitif ;
---   taux de retour à l'emploi : provisoire tant que France Travail n'a pas livré reprises
---     d'emploi et inscriptions pour M+8 ou plus tard ;
---   autres : définitif sans personne dans la population regardée par la règle ; sinon
---     provisoire si un département de ces personnes n'a pas livré le fichier attendu
---     (orientations M, M+4, M+9 ; accompagnements M) ou, pour part_accompagnement_intensif,
---     si France Travail n'a pas livré ses accompagnements pour M ou plus tard.
+--   provisoire si une livraison nationale attendue même sans population manque ;
+--   sinon définitif sans personne dans la population de l'indicateur ;
+--   sinon provisoire si le département d'une de ces personnes n'a pas livré (calculé dans
+--   ind_<code>) ou si une autre livraison nationale attendue manque ; définitif sinon.
+{%- set modeles_indicateurs = [
+    'ind_beneficiaires_sdd',
+    'ind_nouveaux_entrants',
+    'ind_taux_orientation_15j',
+    'ind_taux_orientation_1m',
+    'ind_delai_orientation_moyen_j',
+    'ind_delai_orientation_median_j',
+    'ind_part_accompagnement_intensif',
+    'ind_taux_retour_emploi_6m',
+    'ind_taux_retour_emploi_durable_6m',
+] %}
 with mois as (
     select mois, caf_livre
     from {{ ref('int_mois') }}
@@ -29,24 +41,44 @@ grille as (
     cross join {{ ref('indicateurs_definitions') }} as d
 ),
 
-livraisons_ft as (
+chiffres as (
+    {%- for modele in modeles_indicateurs %}
+    select indicateur, niveau, code_territoire, mois, numerateur, denominateur, valeur,
+        nb_personnes, est_provisoire_departements
+    from {{ ref(modele) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+-- livraisons nationales (France Travail) attendues par la règle de maturité, par indicateur et mois
+livraisons_nationales as (
     select
+        r.indicateur,
         m.mois,
-        coalesce(
-            max(case when l.type_fichier = 'accompagnements' then l.dernier_mois_livre end) >= m.mois,
-            false
-        ) as accompagnements_livres,
-        coalesce(
-            max(case when l.type_fichier = 'reprises_emploi' then l.dernier_mois_livre end)
-                >= {{ ajouter_mois(8, 'm.mois') }}
-            and max(case when l.type_fichier = 'inscriptions' then l.dernier_mois_livre end)
-                >= {{ ajouter_mois(8, 'm.mois') }},
-            false
-        ) as emploi_livre
+        max(
+            case
+                when coalesce({{ mois_index('l.dernier_mois_livre') }} >= {{ mois_index('m.mois') }} + r.decalage_mois, false)
+                    then 0
+                else 1
+            end
+        ) as manque,
+        max(
+            case
+                when r.attendue_sans_population
+                     and not coalesce({{ mois_index('l.dernier_mois_livre') }} >= {{ mois_index('m.mois') }} + r.decalage_mois, false)
+                    then 1
+                else 0
+            end
+        ) as manque_meme_sans_population
     from mois as m
+    cross join {{ ref('maturite_livraisons') }} as r
     left join {{ ref('int_dernier_mois_livre') }} as l
-        on l.producteur = 'ft'
-    group by m.mois
+        on l.type_fichier = r.type_fichier
+       and l.producteur = r.producteur
+    where r.producteur <> 'departement'
+    group by r.indicateur, m.mois
 ),
 
 figures as (
@@ -57,36 +89,34 @@ figures as (
         g.mois,
         case
             when not g.caf_livre then null
-            when g.type_indicateur in ('effectif', 'taux') then coalesce(a.numerateur, 0)
+            when g.type_indicateur in ('effectif', 'taux') then coalesce(c.numerateur, 0)
         end as numerateur,
         case
             when not g.caf_livre then null
-            when g.type_indicateur <> 'effectif' then coalesce(a.denominateur, 0)
+            when g.type_indicateur <> 'effectif' then coalesce(c.denominateur, 0)
         end as denominateur,
         case
             when not g.caf_livre then null
-            when g.type_indicateur = 'effectif' then cast(coalesce(a.numerateur, 0) as {{ type_double() }})
-            else a.valeur
+            when g.type_indicateur = 'effectif' then cast(coalesce(c.numerateur, 0) as {{ type_double() }})
+            else c.valeur
         end as valeur,
         case
             when not g.caf_livre then 'provisoire'
-            when g.indicateur = 'beneficiaires_sdd' then 'definitif'
-            when g.indicateur in ('taux_retour_emploi_6m', 'taux_retour_emploi_durable_6m')
-                then case when f.emploi_livre then 'definitif' else 'provisoire' end
-            when coalesce(a.nb_personnes_maturite, 0) = 0 then 'definitif'
-            when a.est_provisoire_departements then 'provisoire'
-            when g.indicateur = 'part_accompagnement_intensif' and not f.accompagnements_livres
-                then 'provisoire'
+            when coalesce(f.manque_meme_sans_population, 0) = 1 then 'provisoire'
+            when coalesce(c.nb_personnes, 0) = 0 then 'definitif'
+            when c.est_provisoire_departements then 'provisoire'
+            when coalesce(f.manque, 0) = 1 then 'provisoire'
             else 'definitif'
         end as statut
     from grille as g
-    left join {{ ref('int_agregats_territoires') }} as a
-        on a.indicateur = g.indicateur
-       and a.niveau = g.niveau
-       and a.code_territoire = g.code_territoire
-       and a.mois = g.mois
-    left join livraisons_ft as f
-        on f.mois = g.mois
+    left join chiffres as c
+        on c.indicateur = g.indicateur
+       and c.niveau = g.niveau
+       and c.code_territoire = g.code_territoire
+       and c.mois = g.mois
+    left join livraisons_nationales as f
+        on f.indicateur = g.indicateur
+       and f.mois = g.mois
 )
 
 select

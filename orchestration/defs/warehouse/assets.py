@@ -25,7 +25,7 @@ translator = SocleTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_
 @dbt_assets(manifest=socle_dbt.manifest_path, project=socle_dbt, dagster_dbt_translator=translator,
             required_resource_keys={"socle", "dbt"})
 def socle_dbt_assets(context: dg.AssetExecutionContext):
-    """Staging, intermediate and marts of the warehouse, built and tested by `dbt build`."""
+    """Staging, intermediate, indicator models (ind_*) and marts of the warehouse, built and tested by `dbt build`."""
     dbt: DbtCliResource = context.resources.dbt
     # One target folder under $SOCLE_HOME (one run at a time), not a new folder per run.
     target = context.resources.socle.home / "dbt" / "target"

@@ -1,0 +1,146 @@
+{#-
+  Déploiement territorial d'un indicateur : des lignes individuelles d'un modèle ind_<code>
+  aux chiffres des quatre niveaux (national, région, département, bassin), chaque niveau
+  agrégé directement depuis les lignes individuelles (un bassin peut chevaucher deux
+  départements). Seul endroit où un indicateur passe de la personne au territoire.
+
+  `personnes` : requête à une ligne par personne de la population de l'indicateur et mois,
+  avec les colonnes
+    mois                  premier jour du mois du chiffre (mois de la cohorte pour les cohortes) ;
+    code_commune          commune de placement (placée par int_territoires_communes_mois) ;
+    au_numerateur         1 si la personne compte au numérateur, 0 sinon, vide si
+                          l'indicateur n'a pas de numérateur (délais) ;
+    au_denominateur       1 si la personne compte au dénominateur, 0 sinon, vide si
+                          l'indicateur n'a pas de dénominateur (effectifs) ;
+    valeur_individuelle   la mesure de la personne pour une moyenne ou une médiane (vide
+                          hors du dénominateur ; vide partout pour un effectif ou un taux) ;
+  et, si `departement` est donné, la colonne qu'il nomme.
+
+  `valeur` : comment le chiffre se calcule à partir de ces lignes :
+    'effectif' (le numérateur), 'taux' (numérateur / dénominateur),
+    'moyenne' ou 'mediane' (de valeur_individuelle ; médiane continue).
+
+  `departement` : colonne de `personnes` qui désigne le département dont les livraisons
+  comptent pour la règle de maturité de la personne ; par défaut, le département où elle est
+  placée. Les délais de livraison attendus sont dans le seed maturite_livraisons (lignes
+  producteur = 'departement') ; est_provisoire_departements dit qu'un de ces départements
+  n'a pas livré. La partie nationale de la règle (France Travail) et le statut se décident
+  dans marts.indicateurs.
+
+  Seuls comptent les mois calculés dont le fichier CAF/MSA a été livré ; un territoire sans
+  personne dans la population n'a pas de ligne (marts.indicateurs complète la grille).
+-#}
+{% macro deployer_territoires(indicateur, personnes, valeur, departement=none) -%}
+{%- if valeur not in ['effectif', 'taux', 'moyenne', 'mediane'] -%}
+    {{ exceptions.raise_compiler_error("deployer_territoires : valeur inconnue « " ~ valeur ~ " » pour " ~ indicateur) }}
+{%- endif -%}
+with personnes as (
+    {{ personnes }}
+),
+
+mois_calcules as (
+    select mois
+    from {{ ref('int_mois') }}
+    where est_calcule and caf_livre
+),
+
+placees as (
+    select
+        p.mois,
+        t.code_region,
+        t.code_departement,
+        t.code_bassin,
+        {{ ('p.' ~ departement) if departement else 't.code_departement' }} as departement_maturite,
+        p.au_numerateur,
+        p.au_denominateur,
+        p.valeur_individuelle
+    from personnes as p
+    inner join mois_calcules as m
+        on m.mois = p.mois
+    inner join {{ ref('int_territoires_communes_mois') }} as t
+        on t.mois = p.mois
+       and t.code_commune = p.code_commune
+),
+
+departements_mois as (
+    select distinct departement_maturite, mois
+    from placees
+),
+
+-- départements (et mois) dont une livraison attendue par la règle de maturité manque
+departements_manquants as (
+    select
+        d.departement_maturite,
+        d.mois,
+        max(
+            case
+                when {{ mois_index('l.dernier_mois_livre') }} >= {{ mois_index('d.mois') }} + r.decalage_mois
+                    then 0
+                else 1
+            end
+        ) as manque
+    from departements_mois as d
+    inner join {{ ref('maturite_livraisons') }} as r
+        on r.indicateur = '{{ indicateur }}'
+       and r.producteur = 'departement'
+    left join {{ ref('int_dernier_mois_livre') }} as l
+        on l.type_fichier = r.type_fichier
+       and l.producteur = d.departement_maturite
+    group by d.departement_maturite, d.mois
+),
+
+lignes as (
+    select
+        p.mois,
+        p.code_region,
+        p.code_departement,
+        p.code_bassin,
+        p.au_numerateur,
+        p.au_denominateur,
+        p.valeur_individuelle,
+        coalesce(d.manque, 0) as departement_manquant
+    from placees as p
+    left join departements_manquants as d
+        on d.departement_maturite = p.departement_maturite
+       and d.mois = p.mois
+),
+
+agregats as (
+    {{ agreger_par_niveau('lignes',
+        'count(*) as nb_personnes,
+        sum(au_numerateur) as numerateur,
+        sum(au_denominateur) as denominateur,
+        ' ~ ('avg(valeur_individuelle)' if valeur == 'moyenne' else 'cast(null as ' ~ type_double() ~ ')') ~ ' as moyenne,
+        max(departement_manquant) as departements_manquants') }}
+){% if valeur == 'mediane' %},
+
+medianes as (
+    {{ mediane_par_niveau('lignes', 'valeur_individuelle') }}
+){% endif %}
+
+select
+    cast('{{ indicateur }}' as {{ dbt.type_string() }}) as indicateur,
+    a.niveau,
+    a.code_territoire,
+    a.mois,
+    cast(a.numerateur as bigint) as numerateur,
+    cast(a.denominateur as bigint) as denominateur,
+    {% if valeur == 'effectif' -%}
+    cast(a.numerateur as {{ type_double() }})
+    {%- elif valeur == 'taux' -%}
+    cast(a.numerateur as {{ type_double() }}) / nullif(a.denominateur, 0)
+    {%- elif valeur == 'moyenne' -%}
+    cast(a.moyenne as {{ type_double() }})
+    {%- else -%}
+    cast(m.mediane as {{ type_double() }})
+    {%- endif %} as valeur,
+    cast(a.nb_personnes as bigint) as nb_personnes,
+    a.departements_manquants = 1 as est_provisoire_departements
+from agregats as a
+{%- if valeur == 'mediane' %}
+left join medianes as m
+    on m.niveau = a.niveau
+   and m.code_territoire = a.code_territoire
+   and m.mois = a.mois
+{%- endif %}
+{%- endmacro %}

@@ -1,0 +1,17 @@
+-- taux_orientation_1m : part des nouveaux entrants orientés en moins d'un mois (définition :
+-- seed indicateurs_definitions ; maturité : seed maturite_livraisons, orientations du
+-- département d'entrée pour M+4).
+-- Population et dénominateur : les nouveaux entrants du mois (int_nouveaux_entrants).
+-- Numérateur : dossier d'entrée orienté avant T0 + 1 mois calendaire (est_oriente_1m).
+{% set personnes %}
+    select
+        mois,
+        code_commune,
+        departement,
+        case when est_oriente_1m then 1 else 0 end as au_numerateur,
+        1 as au_denominateur,
+        cast(null as integer) as valeur_individuelle
+    from {{ ref('int_nouveaux_entrants') }}
+{% endset %}
+
+{{ deployer_territoires('taux_orientation_1m', personnes, valeur='taux', departement='departement') }}

@@ -1,0 +1,19 @@
+-- taux_retour_emploi_6m : taux de retour à l'emploi à 6 mois des personnes orientées
+-- (définition : seed indicateurs_definitions ; maturité : seed maturite_livraisons,
+-- reprises d'emploi et inscriptions de France Travail pour M+8, même sans cohorte).
+-- Population et dénominateur : la cohorte d'orientation du mois (int_cohortes_orientation)
+-- inscrite à France Travail avant la date d'orientation + 6 mois ; les orientés jamais
+-- inscrits sont hors du calcul (fct_liaison, orientes_non_inscrits_ft).
+-- Numérateur : une embauche, quel que soit le contrat, dans les 6 mois de l'orientation.
+{% set personnes %}
+    select
+        mois,
+        code_commune,
+        case when a_repris_emploi_6m then 1 else 0 end as au_numerateur,
+        1 as au_denominateur,
+        cast(null as integer) as valeur_individuelle
+    from {{ ref('int_cohortes_orientation') }}
+    where est_inscrit_ft
+{% endset %}
+
+{{ deployer_territoires('taux_retour_emploi_6m', personnes, valeur='taux') }}

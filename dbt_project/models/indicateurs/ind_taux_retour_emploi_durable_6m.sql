@@ -1,0 +1,19 @@
+-- taux_retour_emploi_durable_6m : taux de retour à l'emploi durable à 6 mois des personnes
+-- orientées (définition : seed indicateurs_definitions ; maturité : seed maturite_livraisons,
+-- reprises d'emploi et inscriptions de France Travail pour M+8, même sans cohorte).
+-- Population et dénominateur : ceux de taux_retour_emploi_6m (cohorte d'orientation du mois
+-- inscrite à France Travail avant la date d'orientation + 6 mois).
+-- Numérateur : une embauche durable (CDI, création d'entreprise, CDD ou intérim d'au moins
+-- 180 jours prévus) dans les 6 mois de l'orientation.
+{% set personnes %}
+    select
+        mois,
+        code_commune,
+        case when a_repris_emploi_durable_6m then 1 else 0 end as au_numerateur,
+        1 as au_denominateur,
+        cast(null as integer) as valeur_individuelle
+    from {{ ref('int_cohortes_orientation') }}
+    where est_inscrit_ft
+{% endset %}
+
+{{ deployer_territoires('taux_retour_emploi_durable_6m', personnes, valeur='taux') }}

@@ -1,0 +1,57 @@
+"""Un indicateur, un endroit : chaque indicateur du seed a son modèle ind_<code> (SQL et YAML),
+marts.indicateurs les réunit tous, et la règle de maturité est dans le seed maturite_livraisons.
+
+Lecture des fichiers du projet dbt seulement (pas de construction) : rapide."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import yaml
+
+from .entrepot import DBT_PROJET
+
+MODELES = DBT_PROJET / "models" / "indicateurs"
+PARAMETRES = DBT_PROJET / "seeds" / "parametres"
+
+
+def _definitions() -> dict[str, dict[str, str]]:
+    with open(PARAMETRES / "indicateurs_definitions.csv", encoding="utf-8", newline="") as f:
+        return {r["indicateur"]: r for r in csv.DictReader(f)}
+
+
+def test_chaque_indicateur_a_son_modele_et_rien_d_autre():
+    codes = set(_definitions())
+    assert {p.stem for p in MODELES.glob("ind_*.sql")} == {f"ind_{c}" for c in codes}
+    assert {p.stem for p in MODELES.glob("ind_*.yml")} == {f"ind_{c}" for c in codes}
+    for code in codes:
+        sql = (MODELES / f"ind_{code}.sql").read_text(encoding="utf-8")
+        # le modèle porte son propre code et passe par le déploiement territorial commun
+        assert re.search(rf"deployer_territoires\(\s*'{code}'", sql), code
+
+
+def test_le_mart_reunit_tous_les_modeles_ind():
+    sql = (DBT_PROJET / "models" / "marts" / "indicateurs.sql").read_text(encoding="utf-8")
+    listes = re.findall(r"'(ind_[a-z0-9_]+)'", sql)
+    assert sorted(listes) == sorted(f"ind_{c}" for c in _definitions())
+    # plus de règle de maturité choisie par nom d'indicateur dans le mart
+    assert not re.search(r"\bindicateur\s*(=|in)\s*\(?'", sql)
+
+
+def test_la_description_de_chaque_modele_reprend_la_definition():
+    for code, definition in _definitions().items():
+        modele = yaml.safe_load((MODELES / f"ind_{code}.yml").read_text(encoding="utf-8"))["models"][0]
+        assert modele["name"] == f"ind_{code}"
+        assert definition["definition"] in " ".join(modele["description"].split()), code
+        assert {c["name"] for c in modele["columns"]} == {
+            "indicateur", "niveau", "code_territoire", "mois", "numerateur", "denominateur", "valeur",
+            "nb_personnes", "est_provisoire_departements"}
+
+
+def test_regles_de_maturite_gouvernees():
+    with open(PARAMETRES / "maturite_livraisons.csv", encoding="utf-8", newline="") as f:
+        regles = list(csv.DictReader(f))
+    assert {r["indicateur"] for r in regles} <= set(_definitions())
+    # beneficiaires_sdd est toujours définitif : aucune livraison attendue
+    assert not [r for r in regles if r["indicateur"] == "beneficiaires_sdd"]
