@@ -33,8 +33,8 @@ def peak_mb():
 
 settings = get_settings()
 big = settings.landing_dir / "caf" / "rsa_2024-02.csv"
-aside = settings.landing_dir / ".a-cote.csv"
-os.rename(big, aside)  # hidden files are not landed
+aside = settings.landing_dir.parent / "a-cote.csv"
+os.rename(big, aside)  # out of the landing folder for the warm-up landing
 first = land_all()
 before = peak_mb()
 os.rename(aside, big)
