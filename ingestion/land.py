@@ -192,7 +192,10 @@ def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tu
     try:
         if delivery.refused:
             raise FileRejected(delivery.refused)
-        landed = recognise(settings.landing_dir, path, name)
+        try:
+            landed = recognise(settings.landing_dir, path, name)
+        except OSError as exc:  # gone or out of reach since it was identified: its text quotes the path
+            raise FileRejected(f"{name} : {unreadable(exc)}") from None
         row.update(type_fichier=landed.type_fichier, producteur=landed.producteur, mois=landed.mois,
                    extension=landed.extension)
         with _open(settings, delivery, name) as f:
@@ -311,7 +314,7 @@ def type_of(settings: Settings, path: Path) -> str | None:
     """The file kind of a landing file, or None when its path is not one of the contract's."""
     try:
         return recognise(settings.landing_dir, path).type_fichier
-    except FileRejected:
+    except (FileRejected, OSError):  # an entry gone since the scan: `identify` skips it
         return None
 
 

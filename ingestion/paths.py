@@ -80,7 +80,7 @@ def refusal(landing: Path, path: Path, st: os.stat_result | None = None, name: s
     if stat.S_ISLNK(st.st_mode):
         return f"{shown} : lien symbolique : non suivi (déposer le fichier lui-même, pas un lien)"
     if stat.S_ISDIR(st.st_mode):
-        return f"{shown} : dossier non lu"
+        return f"{shown} : dossier illisible (droits d'accès) : son contenu n'est pas lu"
     if not stat.S_ISREG(st.st_mode):
         return f"{shown} : n'est pas un fichier ordinaire (tube, socket ou périphérique) : non lu"
     return None
@@ -170,11 +170,21 @@ def recognise(landing: Path, path: Path, name: str | None = None) -> LandedFile:
 def scan(landing: Path) -> list[Path]:
     """Every entry of the landing folder to land or to record as rejected, in a stable order:
     each file, and, without looking inside, each hidden entry (name starting with a dot), each
-    symbolic link (to a file or a folder) and each special file. Symbolic links are never followed."""
+    symbolic link (to a file or a folder) and each special file. Symbolic links are never followed.
+    A folder that cannot be listed (rights) is an entry itself, recorded as a folder not read: its
+    error, which quotes its path, goes no further."""
     found: list[Path] = []
     pending = [landing] if landing.is_dir() else []
     while pending:
-        with os.scandir(pending.pop()) as entries:
+        folder = pending.pop()
+        try:
+            listing = os.scandir(folder)
+        except OSError:
+            if folder == landing:
+                raise
+            found.append(folder)
+            continue
+        with listing as entries:
             for entry in entries:
                 if entry.name.startswith(".") or entry.is_symlink():
                     found.append(Path(entry.path))

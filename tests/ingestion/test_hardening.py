@@ -283,3 +283,23 @@ def test_an_entry_gone_since_the_scan_is_not_recorded(socle_env, monkeypatch):
     monkeypatch.setattr(land, "scan", scan_then_remove)
     assert land_all() == []
     assert query(socle_env, "select count(*) from raw.livraisons") == [(0,)]
+
+
+def test_a_folder_that_cannot_be_listed_is_rejected_without_its_name(socle_env, monkeypatch):
+    from ingestion import paths
+
+    write(socle_env.landing_dir, f"caf/rsa_{MONTH}.csv", rsa("G1"))
+    write(socle_env.landing_dir, "caf/Jean Dupont/rsa_2025-01.csv", rsa("U1"))
+    real = os.scandir
+
+    def scandir(*args):  # what a folder without rights says (as root: simulated)
+        if args and isinstance(args[0], (str, os.PathLike)) and Path(args[0]).name == "Jean Dupont":
+            raise PermissionError(13, "Permission denied", str(args[0]))
+        return real(*args)
+
+    monkeypatch.setattr(paths.os, "scandir", scandir)
+    outcomes = sorted((o.chemin, o.statut, o.message) for o in land_all())
+    name = f"caf/{nom('Jean Dupont')}"
+    assert outcomes == [(name, "rejetee", f"{name} : dossier illisible (droits d'accès) : son contenu n'est pas lu"),
+                        (f"caf/rsa_{MONTH}.csv", "acceptee", "")]
+    assert "DUPONT" not in ledger_text(socle_env).upper()
