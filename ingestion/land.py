@@ -329,6 +329,8 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
         shutil.rmtree(settings.home / "tmp" / "ingestion", ignore_errors=True)
         lake.clear_leftovers(settings.lake)
         files = [p for p in scan(settings.landing_dir) if types is None or type_of(settings, p) in types]
+        pseudo = pseudonymiser_for(settings)
+        ledger.redact_former_paths(con, lambda chemin: redact_path(chemin, pseudo))
         latest = ledger.latest_events(con)
         deliveries = [d for d in (identify(settings, p, latest) for p in files) if d is not None]
         new = [d for d in deliveries if d.new]

@@ -303,3 +303,26 @@ def test_a_folder_that_cannot_be_listed_is_rejected_without_its_name(socle_env, 
     assert outcomes == [(name, "rejetee", f"{name} : dossier illisible (droits d'accès) : son contenu n'est pas lu"),
                         (f"caf/rsa_{MONTH}.csv", "acceptee", "")]
     assert "DUPONT" not in ledger_text(socle_env).upper()
+
+
+def test_a_ledger_written_with_names_in_clear_is_rewritten_and_lands_nothing_again(socle_env):
+    write(socle_env.landing_dir, "caf/dupont_jean.csv", rsa("U1"))
+    write(socle_env.landing_dir, "departements/Durand/orientations_2025-01.csv", "id_rsa\n")
+    write(socle_env.landing_dir, f"caf/rsa_{MONTH}.csv", rsa("G1"))
+    land_all()
+    # as the former code wrote them: the path as typed, the folder and the extension quoted
+    with duckdb.connect(str(socle_env.warehouse)) as con:
+        con.execute("update raw.livraisons set chemin = 'caf/dupont_jean.csv', motif_rejet = "
+                    "'caf/dupont_jean.csv : chemin non prévu par le contrat des sources' where chemin like 'caf/<nom:%'")
+        con.execute("update raw.livraisons set chemin = 'departements/Durand/orientations_2025-01.csv', motif_rejet = "
+                    "'departements/Durand/orientations_2025-01.csv : « Durand » n''est pas un code de département' "
+                    "where chemin like 'departements/<nom:%'")
+    assert "DUPONT" in ledger_text(socle_env).upper()
+    assert {o.statut for o in land_all()} == {"deja_vue"}  # the same events
+    assert "DUPONT" not in ledger_text(socle_env).upper() and "DURAND" not in ledger_text(socle_env).upper()
+    dep = f"departements/{nom('Durand/orientations_2025-01.csv')}"
+    assert dict(query(socle_env, "select chemin, motif_rejet from raw.livraisons")) == {
+        f"caf/rsa_{MONTH}.csv": None,
+        f"caf/{nom('dupont_jean.csv')}": f"caf/{nom('dupont_jean.csv')} : chemin non prévu par le contrat des sources",
+        dep: f"{dep} : le dossier sous departements/ n'est pas un code de département (code INSEE : 01 à 95, 2A, "
+             "2B, 971 à 976)"}
