@@ -162,6 +162,9 @@ def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = No
         st = path.lstat()
     except FileNotFoundError:
         return None
+    except OSError as exc:  # a folder above it without search rights: its text quotes the path
+        raise RuntimeError(f"{chemin} : entrée du dossier de dépôt inaccessible "
+                           f"({errno.errorcode.get(exc.errno, exc.errno)}) : vérifier les droits des dossiers") from None
     opened = refusal(settings.landing_dir, path, st) is None
     checksum, refused = NOT_OPENED, None
     if opened:
@@ -251,16 +254,16 @@ def _read(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, did: st
 def record(con, row: dict, quarantine: pl.DataFrame | None) -> Outcome:
     """Write a processed file's ledger row and quarantine (main process only), and say so."""
     ledger.record(con, row, quarantine)
-    relative = row["chemin"]
+    chemin = row["chemin"]  # as recorded: never the clear path of a name outside the contract
     if row["statut"] == "rejetee":
         log.warning("fichier rejeté : %s", row["motif_rejet"])
-        return Outcome(relative, "rejetee", row["motif_rejet"])
+        return Outcome(chemin, "rejetee", row["motif_rejet"])
     ignored = row["colonnes_ignorees"]
-    log.info("fichier accepté : %s (%s, %s) : %d lignes chargées, %d en quarantaine%s", relative,
+    log.info("fichier accepté : %s (%s, %s) : %d lignes chargées, %d en quarantaine%s", chemin,
              row.get("encodage") or row["extension"],
              repr(row.get("delimiteur")) if row.get("delimiteur") else "-",
              row["lignes_chargees"], row["lignes_quarantaine"], f", colonnes ignorées : {ignored}" if ignored else "")
-    return Outcome(relative, "acceptee", "", row["lignes_lues"], row["lignes_chargees"], row["lignes_quarantaine"])
+    return Outcome(chemin, "acceptee", "", row["lignes_lues"], row["lignes_chargees"], row["lignes_quarantaine"])
 
 
 # --- worker processes ----------------------------------------------------------------------
