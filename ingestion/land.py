@@ -163,8 +163,9 @@ def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = No
     except FileNotFoundError:
         return None
     except OSError as exc:  # a folder above it without search rights: its text quotes the path
-        raise RuntimeError(f"{chemin} : entrée du dossier de dépôt inaccessible "
-                           f"({errno.errorcode.get(exc.errno, exc.errno)}) : vérifier les droits des dossiers") from None
+        code = errno.errorcode.get(exc.errno, exc.errno)
+        raise RuntimeError(f"{chemin} : entrée du dossier de dépôt inaccessible ({code}) : "
+                           "vérifier les droits des dossiers") from None
     opened = refusal(settings.landing_dir, path, st) is None
     checksum, refused = NOT_OPENED, None
     if opened:

@@ -102,7 +102,8 @@ def test_names_outside_the_contract_are_stored_nowhere_and_logged_nowhere(socle_
         f"departements/{nom('Durand Marie/orientations_2025-01.csv')}":
             "le dossier sous departements/ n'est pas un code de département (code INSEE : 01 à 95, 2A, 2B, "
             "971 à 976)",
-        f"caf/{nom('rsa_2025-01.Lefebvre')}": "extension non acceptée (csv, xlsx ou parquet ; csv pour un référentiel)",
+        f"caf/{nom('rsa_2025-01.Lefebvre')}":
+            "extension non acceptée (csv, xlsx ou parquet ; csv pour un référentiel)",
         f"caf/{nom('.Bernard Luc.csv')}": "fichier caché (nom commençant par un point) : non lu",
         nom("Petit Anne/rsa_2025-01.csv"): "chemin non prévu par le contrat des sources",
         f"caf/{nom('Moreau Eva.csv')}": "lien symbolique : non suivi (déposer le fichier lui-même, pas un lien)",
@@ -313,7 +314,8 @@ def test_a_ledger_written_with_names_in_clear_is_rewritten_and_lands_nothing_aga
     # as the former code wrote them: the path as typed, the folder and the extension quoted
     with duckdb.connect(str(socle_env.warehouse)) as con:
         con.execute("update raw.livraisons set chemin = 'caf/dupont_jean.csv', motif_rejet = "
-                    "'caf/dupont_jean.csv : chemin non prévu par le contrat des sources' where chemin like 'caf/<nom:%'")
+                    "'caf/dupont_jean.csv : chemin non prévu par le contrat des sources' "
+                    "where chemin like 'caf/<nom:%'")
         con.execute("update raw.livraisons set chemin = 'departements/Durand/orientations_2025-01.csv', motif_rejet = "
                     "'departements/Durand/orientations_2025-01.csv : « Durand » n''est pas un code de département' "
                     "where chemin like 'departements/<nom:%'")

@@ -577,7 +577,8 @@ def _not_a_departement(code):
 
 
 def f_extension_not_accepted(s, m, d):
-    return Case({s.path(m, ext="txt"): text_file(s, good(s))}, rejected="extension non acceptée (csv, xlsx ou parquet ; csv pour un référentiel)")
+    return Case({s.path(m, ext="txt"): text_file(s, good(s))},
+                rejected="extension non acceptée (csv, xlsx ou parquet ; csv pour un référentiel)")
 
 
 def f_path_outside_the_contract(s, m, d):

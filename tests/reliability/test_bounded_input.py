@@ -39,12 +39,13 @@ def peak_mb():
 settings = get_settings()
 small = settings.landing_dir / "caf" / "rsa_2024-01.csv"
 big = [p for p in sorted((settings.landing_dir / "caf").iterdir()) if p != small]
+aside = settings.landing_dir.parent  # out of the landing folder (a hidden file would be recorded)
 for p in big:
-    os.rename(p, p.with_name("." + p.name))  # hidden files are not landed
+    os.rename(p, aside / p.name)
 first = land_all()
 before = peak_mb()
 for p in big:
-    os.rename(p.with_name("." + p.name), p)
+    os.rename(aside / p.name, p)
 outcomes = land_all()
 print(json.dumps({"before": before, "after": peak_mb(), "first": [o.statut for o in first],
                   "outcomes": [(o.chemin, o.statut, o.message) for o in outcomes if o.statut != "deja_vue"]}))
