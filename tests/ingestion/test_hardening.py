@@ -328,3 +328,15 @@ def test_a_ledger_written_with_names_in_clear_is_rewritten_and_lands_nothing_aga
         f"caf/{nom('dupont_jean.csv')}": f"caf/{nom('dupont_jean.csv')} : chemin non prévu par le contrat des sources",
         dep: f"{dep} : le dossier sous departements/ n'est pas un code de département (code INSEE : 01 à 95, 2A, "
              "2B, 971 à 976)"}
+
+
+def test_the_sensor_skips_an_entry_gone_since_its_scan(socle_env, monkeypatch):
+    """The sensor's tick (stored by Dagster) never carries an error quoting a landing path."""
+    from orchestration.defs.landing import sensors
+
+    write(socle_env.landing_dir, f"caf/rsa_{MONTH}.csv", rsa("G1"))
+    real = sensors.scan
+    monkeypatch.setattr(sensors, "scan", lambda landing: [*real(landing), landing / "caf" / "Jean Dupont.csv"])
+    before = sensors.landing_fingerprint()
+    monkeypatch.setattr(sensors, "scan", real)
+    assert sensors.landing_fingerprint() == before
