@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import ctypes
+import errno
 import hashlib
 import logging
 import multiprocessing
@@ -27,9 +28,9 @@ from ingestion.errors import FileRejected
 from ingestion.paths import LandedFile, recognise, refusal, scan
 from ingestion.pseudonymise import Pseudonymiser, load_key
 from ingestion.readers import LINE
-from ingestion.redaction import pseudonymiser_for, redact_text, render_quarantine
+from ingestion.redaction import pseudonymiser_for, redact_path, redact_text, render_quarantine
 from ingestion.schemas import IDENTIFIERS, KINDS
-from socle.files import sha256_file
+from socle.files import NotARegularFile, open_no_follow, sha256_file
 from socle.settings import Settings, get_settings
 
 log = logging.getLogger("socle.ingestion")
@@ -114,13 +115,28 @@ def _land_rows(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, di
     return loaded, quarantine, ignored
 
 
+def unreadable(exc: OSError) -> str:
+    """Why an entry could not be opened, in French, from its error number only (an OSError's text
+    quotes the path, which may hold personal data: it is never carried on)."""
+    if isinstance(exc, NotARegularFile):
+        return "n'est pas un fichier ordinaire (dossier, tube, socket ou périphérique) : non lu"
+    if exc.errno == errno.ELOOP:
+        return "lien symbolique : non suivi (déposer le fichier lui-même, pas un lien)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "fichier illisible (droits d'accès) : non lu ; le producteur le redépose lisible"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "fichier retiré du dossier de dépôt pendant sa lecture : non lu"
+    return f"fichier illisible (erreur système {errno.errorcode.get(exc.errno, exc.errno)}) : non lu"
+
+
 @dataclass
 class Delivery:
     """One landing event identified in the main process: its ledger row so far and its id."""
     path: Path
-    relative: str
     row: dict
     new: bool = True  # False: the same event as the last one recorded at its path
+    refused: str | None = None  # why the file could not be opened (then it is rejected unread)
+    inode: tuple[int, int] | None = None  # (device, inode) of the file identified
 
     @property
     def id(self) -> str:
@@ -132,13 +148,32 @@ def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = No
     (`latest`: the last event recorded at each path, `ledger.latest_events`; without it, every event
     is new). An entry that is never to be read (hidden, symbolic link, special file:
     `paths.refusal`) is never opened: no checksum (empty), its size only for a plain file, both from
-    `lstat`. A hidden or linked folder is recorded once, whatever happens inside it."""
+    `lstat`. A hidden or linked folder is recorded once, whatever happens inside it. A file that
+    cannot be opened (rights, a link swapped in since the scan: `socle.files.open_no_follow`) is
+    recorded with an empty checksum and rejected with the reason, never read. None when the entry
+    is gone since the scan (nothing to record).
+
+    The one place the ledger's path is written: outside the contract's names, what a person typed
+    is a keyed token (`redaction.redact_path`); the clear path goes no further than this function
+    and `process` (which names the file by `chemin` in every message)."""
     relative = path.relative_to(settings.landing_dir).as_posix()
-    # the one place the ledger's path is written; a NIR in a name is hashed
-    chemin = redact_text(relative, pseudonymiser_for(settings))
-    st = path.lstat()
+    chemin = redact_path(relative, pseudonymiser_for(settings))
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a folder above it without search rights: its text quotes the path
+        code = errno.errorcode.get(exc.errno, exc.errno)
+        raise RuntimeError(f"{chemin} : entrée du dossier de dépôt inaccessible ({code}) : "
+                           "vérifier les droits des dossiers") from None
     opened = refusal(settings.landing_dir, path, st) is None
-    row = {"chemin": chemin, "sha256": sha256_file(path) if opened else NOT_OPENED,
+    checksum, refused = NOT_OPENED, None
+    if opened:
+        try:
+            checksum = sha256_file(path, settings.landing_dir)
+        except OSError as exc:
+            refused = f"{chemin} : {unreadable(exc)}"
+    row = {"chemin": chemin, "sha256": checksum,
            "taille_octets": st.st_size if stat.S_ISREG(st.st_mode) else 0,
            "date_modification": datetime.fromtimestamp(st.st_mtime, timezone.utc).replace(tzinfo=None),
            "recu_le": datetime.now(timezone.utc).replace(tzinfo=None)}
@@ -149,34 +184,26 @@ def identify(settings: Settings, path: Path, latest: dict[str, dict] | None = No
     modified = row["date_modification"]
     row = {"id_livraison": delivery_id(chemin, row["sha256"], modified, previous and previous["id_livraison"])
            if new else previous["id_livraison"], **row}
-    return Delivery(path, relative, row, new)
+    return Delivery(path, row, new, refused, (st.st_dev, st.st_ino))
 
 
 def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tuple[dict, pl.DataFrame | None]:
     """Read, check, pseudonymise and write one file's rows to the lake; return its complete ledger
     row and quarantine (None when the whole file is rejected). Touches neither the warehouse nor
     the ledger, so files can be processed in worker processes."""
-    row, did, path, relative = dict(delivery.row), delivery.id, delivery.path, delivery.relative
+    row, did, path = dict(delivery.row), delivery.id, delivery.path
+    name = row["chemin"]  # every message names the file as the ledger does (never the clear path)
     try:
-        landed = recognise(settings.landing_dir, path)
+        if delivery.refused:
+            raise FileRejected(delivery.refused)
+        try:
+            landed = recognise(settings.landing_dir, path, name)
+        except OSError as exc:  # gone or out of reach since it was identified: its text quotes the path
+            raise FileRejected(f"{name} : {unreadable(exc)}") from None
         row.update(type_fichier=landed.type_fichier, producteur=landed.producteur, mois=landed.mois,
                    extension=landed.extension)
-        if landed.type_fichier == "bassins":
-            raw = readers.read(path, relative, landed.extension)
-            row.update(encodage=raw.encoding, delimiteur=raw.delimiter)
-            loaded, failures, ignored, _ = bassins.normalise(raw, relative)
-            out = loaded.select(pl.lit(did).alias("id_livraison"), pl.lit(landed.mois.year).alias("annee"),
-                                LINE, "code_commune", "code_bassin", "libelle_bassin")
-            schema = lake.lake_schema(landed.type_fichier)
-            out = out.select([pl.col(c).cast(t) for c, t in schema.items()])
-            lake.write(out, lake.partition_path(settings.lake, landed, did))
-            n_loaded = out.height
-            quarantine = render_quarantine(failures, landed.schema_kind, pseudo)
-        else:
-            source = readers.stream(path, relative, landed.extension)
-            row.update(encodage=source.encoding, delimiteur=source.delimiter)
-            n_loaded, quarantine, ignored = _land_rows(settings, pseudo, landed, did, source, relative)
-            row.update(encodage=source.encoding)  # known for sure once every line is read
+        with _open(settings, delivery, name) as f:
+            n_loaded, quarantine, ignored = _read(settings, pseudo, landed, did, f, name, row)
     except FileRejected as exc:
         row.update(statut="rejetee", motif_rejet=redact_text(str(exc), pseudo))
         return row, None
@@ -190,19 +217,54 @@ def process(settings: Settings, pseudo: Pseudonymiser, delivery: Delivery) -> tu
     return row, quarantine
 
 
+def _open(settings: Settings, delivery: Delivery, name: str):
+    """The file of a delivery, opened once without following any link (`open_no_follow`); it must
+    still be the file identified (same device and inode): a file swapped since is not read."""
+    try:
+        f = open_no_follow(delivery.path, settings.landing_dir)
+    except OSError as exc:
+        raise FileRejected(f"{name} : {unreadable(exc)}") from None
+    st = os.fstat(f.fileno())
+    if delivery.inode is not None and (st.st_dev, st.st_ino) != delivery.inode:
+        f.close()
+        raise FileRejected(f"{name} : fichier remplacé pendant son dépôt (entre l'inventaire du dossier et sa "
+                           "lecture) : non lu ; il sera lu au prochain passage")
+    return f
+
+
+def _read(settings: Settings, pseudo: Pseudonymiser, landed: LandedFile, did: str, f, name: str,
+          row: dict) -> tuple[int, pl.DataFrame, list[str]]:
+    """Read one opened file (never its path again) to the lake: (rows loaded, quarantine, ignored)."""
+    if landed.type_fichier == "bassins":
+        raw = readers.read(f, name, landed.extension)
+        row.update(encodage=raw.encoding, delimiteur=raw.delimiter)
+        loaded, failures, ignored, _ = bassins.normalise(raw, name)
+        out = loaded.select(pl.lit(did).alias("id_livraison"), pl.lit(landed.mois.year).alias("annee"),
+                            LINE, "code_commune", "code_bassin", "libelle_bassin")
+        schema = lake.lake_schema(landed.type_fichier)
+        out = out.select([pl.col(c).cast(t) for c, t in schema.items()])
+        lake.write(out, lake.partition_path(settings.lake, landed, did))
+        return out.height, render_quarantine(failures, landed.schema_kind, pseudo), ignored
+    source = readers.stream(f, name, landed.extension)
+    row.update(encodage=source.encoding, delimiteur=source.delimiter)
+    n_loaded, quarantine, ignored = _land_rows(settings, pseudo, landed, did, source, name)
+    row.update(encodage=source.encoding)  # known for sure once every line is read
+    return n_loaded, quarantine, ignored
+
+
 def record(con, row: dict, quarantine: pl.DataFrame | None) -> Outcome:
     """Write a processed file's ledger row and quarantine (main process only), and say so."""
     ledger.record(con, row, quarantine)
-    relative = row["chemin"]
+    chemin = row["chemin"]  # as recorded: never the clear path of a name outside the contract
     if row["statut"] == "rejetee":
         log.warning("fichier rejeté : %s", row["motif_rejet"])
-        return Outcome(relative, "rejetee", row["motif_rejet"])
+        return Outcome(chemin, "rejetee", row["motif_rejet"])
     ignored = row["colonnes_ignorees"]
-    log.info("fichier accepté : %s (%s, %s) : %d lignes chargées, %d en quarantaine%s", relative,
+    log.info("fichier accepté : %s (%s, %s) : %d lignes chargées, %d en quarantaine%s", chemin,
              row.get("encodage") or row["extension"],
              repr(row.get("delimiteur")) if row.get("delimiteur") else "-",
              row["lignes_chargees"], row["lignes_quarantaine"], f", colonnes ignorées : {ignored}" if ignored else "")
-    return Outcome(relative, "acceptee", "", row["lignes_lues"], row["lignes_chargees"], row["lignes_quarantaine"])
+    return Outcome(chemin, "acceptee", "", row["lignes_lues"], row["lignes_chargees"], row["lignes_quarantaine"])
 
 
 # --- worker processes ----------------------------------------------------------------------
@@ -256,7 +318,7 @@ def type_of(settings: Settings, path: Path) -> str | None:
     """The file kind of a landing file, or None when its path is not one of the contract's."""
     try:
         return recognise(settings.landing_dir, path).type_fichier
-    except FileRejected:
+    except (FileRejected, OSError):  # an entry gone since the scan: `identify` skips it
         return None
 
 
@@ -271,8 +333,10 @@ def land_all(settings: Settings | None = None, con=None, types: set[str | None] 
         shutil.rmtree(settings.home / "tmp" / "ingestion", ignore_errors=True)
         lake.clear_leftovers(settings.lake)
         files = [p for p in scan(settings.landing_dir) if types is None or type_of(settings, p) in types]
+        pseudo = pseudonymiser_for(settings)
+        ledger.redact_former_paths(con, lambda chemin: redact_path(chemin, pseudo))
         latest = ledger.latest_events(con)
-        deliveries = [identify(settings, p, latest) for p in files]
+        deliveries = [d for d in (identify(settings, p, latest) for p in files) if d is not None]
         new = [d for d in deliveries if d.new]
         landed = dict(zip([d.id for d in new], _land_many(con, settings, key, new)))
         outcomes = [landed.get(d.id) or Outcome(d.row["chemin"], "deja_vue") for d in deliveries]

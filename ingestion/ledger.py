@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -75,6 +77,45 @@ def latest_events(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     rows = con.execute("select chemin, id_livraison, sha256, taille_octets, date_modification from raw.livraisons "
                        "qualify row_number() over (partition by chemin order by recu_le desc) = 1").fetchall()
     return {r[0]: dict(zip(("id_livraison", "sha256", "taille_octets", "date_modification"), r[1:])) for r in rows}
+
+
+# Messages written before names outside the contract were tokens quoted what was typed.
+_FORMER_QUOTES = (
+    (re.compile(r"« [^»]*» n'est pas un code de département"),
+     "le dossier sous departements/ n'est pas un code de département (code INSEE : 01 à 95, 2A, 2B, 971 à 976)"),
+    (re.compile(r"extension « [^»]*» non acceptée"),
+     "extension non acceptée (csv, xlsx ou parquet ; csv pour un référentiel)"),
+)
+
+
+def redact_former_paths(con: duckdb.DuckDBPyConnection, redact: Callable[[str], str]) -> int:
+    """Rewrite the rows written before paths outside the contract were recorded as tokens: their
+    `chemin` as `redact` records it now and their message with it (never what was typed). Run
+    before the last events are read, so that a file already recorded is the same event. Returns
+    the number of paths rewritten; a path already in the new form is left as it is."""
+    paths = [c for (c,) in con.execute("select distinct chemin from raw.livraisons").fetchall()]
+    changed = {c: redact(c) for c in paths if "<nom:" not in c}
+    changed = {old: new for old, new in changed.items() if new != old}
+    if not changed:
+        return 0
+    con.execute("begin")
+    try:
+        for old, new in changed.items():
+            for did, message in con.execute("select id_livraison, motif_rejet from raw.livraisons where chemin = ?",
+                                            [old]).fetchall():
+                if message is not None:
+                    rest = message[len(old) + 3:] if message.startswith(old + " : ") else "motif antérieur non repris"
+                    for quoted, said in _FORMER_QUOTES:
+                        rest = quoted.sub(said, rest)
+                    message = f"{new} : {rest}"
+                con.execute("update raw.livraisons set chemin = ?, motif_rejet = ? where id_livraison = ?",
+                            [new, message, did])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    con.execute("checkpoint")
+    return len(changed)
 
 
 def record(con: duckdb.DuckDBPyConnection, delivery: dict, quarantine: pl.DataFrame | None) -> None:

@@ -42,6 +42,12 @@ class Pseudonymiser:
     def one(self, value: str) -> str:
         return hmac.digest(self._key, value.strip().upper().encode("utf-8"), "sha256").hex()
 
+    def exact(self, value: str) -> str:
+        """The keyed hash of a text exactly as it is (no trimming, no case folding: two file names
+        that differ by case are two files); a name that is not valid UTF-8 (`surrogateescape`)
+        is hashed from its bytes."""
+        return hmac.digest(self._key, value.encode("utf-8", "surrogateescape"), "sha256").hex()
+
     def series(self, values: pl.Series) -> pl.Series:
         """Pseudonymise a string series (already trimmed and upper-cased); nulls stay null."""
         return self.columns(values.to_frame()).to_series()

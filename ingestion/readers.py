@@ -15,17 +15,25 @@ MAX_COLUMNS columns or one of whose lines is longer than MAX_LINE_BYTES is rejec
 (`check_bounds`: one pass in chunks, memory bounded whatever the file); xlsx and parquet are
 bounded by their metadata (`_check_table_bounds`). Every row keeps `ligne`, its line in the file
 (header = line 1).
+
+Ingestion passes an opened file (`socle.files.open_no_follow`: no link followed), never a path:
+every pass over the file (bounds, head, blocks; polars for xlsx and parquet) reads that one
+file object from its start, so that nothing swapped in at the path after it was opened is read.
+A path is still accepted (tests, tools), and opened as it is.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Union
 
 import polars as pl
 
@@ -39,6 +47,27 @@ MAX_COLUMNS = 500  # the widest file kind has a dozen columns; a producer's extr
 MAX_LINE_BYTES = 4 << 20  # the longest legitimate line is a few hundred bytes
 SCAN_BYTES = 1 << 20  # the bound check reads the file in chunks of this size
 MAX_XLSX_BYTES = 512 << 20  # xlsx is read whole: its sheets' uncompressed XML at most
+
+
+Source = Union[Path, BinaryIO]  # a path, or a file opened for reading in binary (seekable)
+
+
+@contextmanager
+def _binary(source: Source) -> Iterator[BinaryIO]:
+    """The source from its first byte: a path is opened (and closed after), a file object is
+    rewound (and left open, for the next pass)."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as f:
+            yield f
+    else:
+        source.seek(0)
+        yield source
+
+
+def _rewound(source: Source) -> Source:
+    if not isinstance(source, (str, os.PathLike)):
+        source.seek(0)
+    return source
 
 
 @dataclass
@@ -72,7 +101,7 @@ def _mo(n: int) -> str:
     return f"{n / (1 << 20):.0f} Mo" if n >= 1 << 20 else f"{n} octets"
 
 
-def check_bounds(path: Path, name: str) -> None:
+def check_bounds(path: Source, name: str) -> None:
     """Reject, with one message, a CSV whose header has more than MAX_COLUMNS columns or one of whose
     lines is longer than MAX_LINE_BYTES: one pass over the file in chunks of SCAN_BYTES, holding one
     chunk and a few counters (memory bounded whatever the file), before anything is parsed.
@@ -82,7 +111,7 @@ def check_bounds(path: Path, name: str) -> None:
     inside quotes counts too: a bound, not a parse)."""
     line, run = 1, 0  # the current line's number and its length so far
     header = {"seen": False, "done": False, b";": 0, b",": 0}
-    with path.open("rb") as f:
+    with _binary(path) as f:
         while chunk := f.read(SCAN_BYTES):
             if not header["done"]:
                 _count_header(chunk, header, name)
@@ -117,10 +146,10 @@ def _count_header(chunk: bytes, header: dict, name: str) -> None:
 class CsvStream:
     """A CSV file read block by block; the header is read (and checked) when it is opened."""
 
-    def __init__(self, path: Path, name: str):
+    def __init__(self, path: Source, name: str):
         self.path, self.name = path, name
         check_bounds(path, name)
-        with path.open("rb") as f:
+        with _binary(path) as f:
             head = f.read(65536)
         if b"\x00" in head:
             raise FileRejected(f"{name} : fichier illisible (contenu binaire, ce n'est pas un CSV)")
@@ -159,7 +188,7 @@ class CsvStream:
     def _blocks(self, stop_after_first_text: bool = False) -> Iterator[tuple[int, list[str | None]]]:
         """(number of the first line, decoded lines without their end) per block of the file."""
         number = 1
-        with self.path.open("rb") as f:
+        with _binary(self.path) as f:
             if self.bom:
                 f.read(3)
             rest = b""
@@ -233,11 +262,11 @@ def check_header(header: list[str], name: str) -> None:
         raise FileRejected(f"{name} : colonne « {LINE} » réservée")
 
 
-def open_csv(path: Path, name: str) -> CsvStream:
+def open_csv(path: Source, name: str) -> CsvStream:
     return CsvStream(path, name)
 
 
-def read_csv(path: Path, name: str) -> RawTable:
+def read_csv(path: Source, name: str) -> RawTable:
     """The whole CSV in one RawTable (small files: referentials, tests)."""
     stream = open_csv(path, name)
     parts = list(stream)
@@ -271,17 +300,17 @@ def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out)
 
 
-def _check_table_bounds(path: Path, name: str, fmt: str) -> None:
+def _check_table_bounds(path: Source, name: str, fmt: str) -> None:
     """xlsx and parquet are read whole: reject, before reading, a table wider than MAX_COLUMNS
     (parquet: its schema; xlsx: the `dimension` each sheet declares) or an xlsx whose sheets
     uncompress to more than MAX_XLSX_BYTES (a zip bomb). Cheap: metadata only; a file whose
     metadata cannot be read is left to the reader (which rejects it)."""
     try:
         if fmt == "parquet":
-            width = len(pl.read_parquet_schema(path))
+            width = len(pl.read_parquet_schema(_rewound(path)))
         else:
             width, size = 0, 0
-            with zipfile.ZipFile(path) as z:
+            with zipfile.ZipFile(_rewound(path)) as z:
                 for info in z.infolist():
                     if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                         size += info.file_size
@@ -308,13 +337,15 @@ def _column_number(letters: str) -> int:
     return n
 
 
-def _read_table(path: Path, name: str, fmt: str) -> RawTable:
+def _read_table(path: Source, name: str, fmt: str) -> RawTable:
     _check_table_bounds(path, name, fmt)
     try:
         if fmt == "xlsx":
-            frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+            # polars reopens an xlsx file object by its name: it gets the bytes (bounded above)
+            data = path if isinstance(path, (str, os.PathLike)) else _rewound(path).read()
+            frame = pl.read_excel(data, engine="calamine", infer_schema_length=0)
         else:
-            frame = pl.read_parquet(path)
+            frame = pl.read_parquet(_rewound(path))
     except Exception as exc:  # noqa: BLE001 - any reader failure means an unusable file
         raise FileRejected(f"{name} : fichier {fmt} illisible ({type(exc).__name__})") from None
     header = [normalise_header(h) for h in frame.columns]
@@ -337,12 +368,13 @@ class _OneBlock:
         yield self.table
 
 
-def _check_size(path: Path, name: str) -> None:
-    if path.stat().st_size == 0:
+def _check_size(path: Source, name: str) -> None:
+    size = os.stat(path).st_size if isinstance(path, (str, os.PathLike)) else os.fstat(path.fileno()).st_size
+    if size == 0:
         raise FileRejected(f"{name} : fichier vide (0 octet)")
 
 
-def stream(path: Path, name: str, extension: str) -> CsvStream | _OneBlock:
+def stream(path: Source, name: str, extension: str) -> CsvStream | _OneBlock:
     """The file's header (checked) and its rows block by block: what ingestion reads."""
     _check_size(path, name)
     if extension == "csv":
@@ -350,7 +382,7 @@ def stream(path: Path, name: str, extension: str) -> CsvStream | _OneBlock:
     return _OneBlock(_read_table(path, name, extension))
 
 
-def read(path: Path, name: str, extension: str) -> RawTable:
+def read(path: Source, name: str, extension: str) -> RawTable:
     _check_size(path, name)
     if extension == "csv":
         return read_csv(path, name)

@@ -1,5 +1,12 @@
 """Nothing personal leaves ingestion in clear (privacy.md, issue #16 finding 5).
 
+- `redact_path`: the path of a landing entry as it is recorded (ledger `chemin`, rejection
+  message, log line, Dagster event): a path of the contract stays as it is; any other keeps
+  only the folders the contract knows (`caf/`, `ft/`, `referentiels/`, `departements/<code>/`)
+  and the rest (a name a person typed: `caf/dupont_jean.csv`) becomes a keyed token
+  `<nom:…>`, the same for the same name at every run (a producer can be told « le fichier
+  <nom:…> déposé le … dans caf/ »), never its text.
+
 - `redact_text`: every NIR-shaped sequence of a text (a file name, a rejection message, a column
   name) becomes a keyed hash token `<nir:…>` before the text is written anywhere (ledger, log
   line, Dagster event, quarantine). NIR-shaped: 13 digits, `2A`/`2B` allowed in positions 6-7,
@@ -22,6 +29,7 @@ from functools import lru_cache
 
 import polars as pl
 
+from ingestion.paths import contract_parts
 from ingestion.pseudonymise import Pseudonymiser, load_key
 from ingestion.schemas import IDENTIFIERS, KINDS
 
@@ -63,6 +71,18 @@ def redact_text(text: str | None, pseudo: Pseudonymiser) -> str | None:
     if not text:
         return text
     return NIR_IN_TEXT.sub(lambda m: _nir_token(m, pseudo), text)
+
+
+def name_token(rest: str, pseudo: Pseudonymiser) -> str:
+    """`<nom:…>`: the keyed hash of a part of a path the contract does not know, exactly as typed."""
+    return f"<nom:{pseudo.exact('nom-fichier:' + rest)[:HASH_CHARS]}>"
+
+
+def redact_path(relative: str, pseudo: Pseudonymiser) -> str:
+    """A landing path as it is recorded: the contract's part as it is, the rest as `<nom:…>`
+    (`paths.contract_parts`), and any NIR-shaped sequence left as `<nir:…>`."""
+    known, rest = contract_parts(relative)
+    return redact_text(known + (name_token(rest, pseudo) if rest else ""), pseudo)
 
 
 def _column_types(kind_name: str) -> dict[str, str]:

@@ -79,13 +79,15 @@ def test_unusable_files_are_rejected_whole_with_one_message(socle_env):
     (land / "caf" / "rsa_2024-01.csv").write_bytes(b"\x00\x01\x02garbage")
     write(land, "caf/rsa_2024-02.csv", "")
     outcomes = {o.chemin: o.message for o in land_all()}
+    digest = hmac.new(b"test-key", b"nom-fichier:36B/orientations_2024-01.csv", "sha256").hexdigest()[:16]
+    not_a_code = f"departements/<nom:{digest}>"  # the folder is not a code: a name a person typed
     assert outcomes == {
         "caf/rsa_2024-01.csv": "caf/rsa_2024-01.csv : fichier illisible (contenu binaire, ce n'est pas un CSV)",
         "caf/rsa_2024-02.csv": "caf/rsa_2024-02.csv : fichier vide (0 octet)",
         "departements/35/orientations_2024-01.csv":
             "departements/35/orientations_2024-01.csv : la colonne « id_rsa » apparaît deux fois dans l'en-tête",
-        "departements/36B/orientations_2024-01.csv":
-            "departements/36B/orientations_2024-01.csv : « 36B » n'est pas un code de département",
+        not_a_code: f"{not_a_code} : le dossier sous departements/ n'est pas un code de département (code INSEE : "
+                    "01 à 95, 2A, 2B, 971 à 976)",
         "ft/inscriptions_2024-13.csv": "ft/inscriptions_2024-13.csv : le mois 2024-13 n'existe pas",
         "ft/reprises_emploi_2024-01.csv": "ft/reprises_emploi_2024-01.csv : colonne(s) obligatoire(s) "
                                           "absente(s) : type_contrat, duree_prevue_jours",

@@ -571,12 +571,14 @@ def _not_a_departement(code):
         if not s.folder.startswith("departements/"):
             return None
         return Case({s.path(m, folder=f"departements/{code}"): text_file(s, good(s))},
-                    rejected=f"« {code} » n'est pas un code de département")
+                    rejected="le dossier sous departements/ n'est pas un code de département (code INSEE : "
+                             "01 à 95, 2A, 2B, 971 à 976)")
     return fault
 
 
 def f_extension_not_accepted(s, m, d):
-    return Case({s.path(m, ext="txt"): text_file(s, good(s))}, rejected="extension « txt » non acceptée")
+    return Case({s.path(m, ext="txt"): text_file(s, good(s))},
+                rejected="extension non acceptée (csv, xlsx ou parquet ; csv pour un référentiel)")
 
 
 def f_path_outside_the_contract(s, m, d):

@@ -181,8 +181,9 @@ PLANTED = ("2 75 01 35 123 456 74", "JEAN PLANTENOM 3 RUE DES PLANTES")
 def build_landing(out: Path) -> Path:
     """A small generated landing (2 départements, 2024-01..2024-06) plus what real producers also
     send with identifiers in it: rows quarantined (bad NIR key, duplicated key, short line), a
-    column that must be dropped (`nom`), and files rejected whole (a folder that is not a
-    département, a month 13, a re-send lacking the `nir` column)."""
+    column that must be dropped (`nom`), files rejected whole (a folder that is not a
+    département, a month 13, a re-send lacking the `nir` column), and a person's name and address
+    as a file name and as a folder name (recorded as tokens only)."""
     import polars as pl
 
     from ingestion.nir import key_for
@@ -216,6 +217,10 @@ def build_landing(out: Path) -> Path:
         row.update({column: value, "id_rsa": row["id_rsa"] + "P"})
     append("caf/rsa_2024-02.csv", [",".join(row[c] for c in header) for row in planted])
     (out / f"caf/rsa_2024-02_{PLANTED_NIR}.csv").write_bytes((out / "caf/rsa_2024-02.csv").read_bytes()[:2000])
+    # a person's name and address as a file name, and as a folder (rejected: recorded as tokens)
+    (out / f"departements/35/{PLANTED[1].title()}.csv").write_bytes((out / "caf/rsa_2024-02.csv").read_bytes()[:500])
+    (out / "caf" / PLANTED[1].title()).mkdir()
+    (out / "caf" / PLANTED[1].title() / "rsa_2024-02.csv").write_bytes((out / "caf/rsa_2024-02.csv").read_bytes()[:500])
     ins = (out / "ft/inscriptions_2024-01.csv").read_text(encoding="utf-8").splitlines()
     append("ft/inscriptions_2024-01.csv", [",".join(ins[1].split(",")[:5])])  # a short line
     # an unknown column holding a name: dropped on ingestion, never stored

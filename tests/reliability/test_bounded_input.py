@@ -39,7 +39,7 @@ def peak_mb():
 settings = get_settings()
 small = settings.landing_dir / "caf" / "rsa_2024-01.csv"
 big = [p for p in sorted((settings.landing_dir / "caf").iterdir()) if p != small]
-aside = settings.landing_dir.parent  # out of the landing folder for the warm-up landing
+aside = settings.landing_dir.parent  # out of the landing folder (a hidden file would be recorded)
 for p in big:
     os.rename(p, aside / p.name)
 first = land_all()

@@ -17,7 +17,10 @@ def landing_fingerprint() -> str:
     landing = get_settings().landing_dir
     h = hashlib.sha256()
     for path in scan(landing) if landing.exists() else []:
-        st = path.lstat()
+        try:
+            st = path.lstat()
+        except OSError:  # gone since the scan (its error would quote its path in the tick's record)
+            continue
         h.update(f"{path.relative_to(landing).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
