@@ -14,7 +14,7 @@ export SPARK_LOCAL_IP := 127.0.0.1
 .PHONY: run test install system-deps dbt-parse bench dashboard dagster clean
 
 run: install
-	$(PY) -m ingestion.synthetic --out data/sample --manifest data/sample.manifest.json --restore-mtimes
+	$(PY) -m synthetic --out data/sample --manifest data/sample.manifest.json --restore-mtimes
 	$(PY) -m socle run
 
 test: install system-deps

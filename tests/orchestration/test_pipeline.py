@@ -28,7 +28,7 @@ def test_full_run_publishes_then_a_new_month_is_seen_by_a_reader(pipeline_env, s
     reader = duckdb.connect(str(first), read_only=True)  # a dashboard holding the snapshot open
     before = reader.execute("select max(mois) from marts.indicateurs").fetchone()[0]
     # one more month lands
-    from ingestion.synthetic import generate
+    from synthetic import generate
 
     extra = pipeline_env.landing_dir.parent / "extra"
     generate(extra, departements=["35", "13"], debut="2024-01", fin="2024-07", seed=7, scale=0.004,

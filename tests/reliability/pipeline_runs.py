@@ -186,7 +186,7 @@ def build_landing(out: Path) -> Path:
     import polars as pl
 
     from ingestion.nir import key_for
-    from ingestion.synthetic import generate
+    from synthetic import generate
 
     generate(out, departements=["35", "13"], debut="2024-01", fin=NEW_MONTH, seed=7, scale=0.004, mess=False,
              bassins=None)
