@@ -1,3 +1,3 @@
-from socle.cli import main
+from orchestration.cli import main
 
 main()

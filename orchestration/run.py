@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from socle.dagster_home import prepare
+from orchestration.dagster_home import prepare
 from socle.settings import Settings
 
 
@@ -20,7 +20,7 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING", job_name: str =
 
 
 DBT_LAYERS = ("staging", "intermediate", "indicateurs", "marts", "seeds")
-AGAIN = "puis relancer `python -m socle run`"
+AGAIN = "puis relancer `python -m orchestration run`"
 
 
 def _error_text(event) -> str | None:

@@ -63,7 +63,7 @@ def test_a_messy_producer_file_warns_and_the_run_publishes(pipeline_env, capsys,
     part_quarantaine used to block the run before dbt: no figure of any territory was updated. It is
     a warning now: the run publishes every territory, and the run summary, the open-data manifest
     (and the quality page, tests/dashboards) name the file, the share and the rule."""
-    from socle import cli
+    from orchestration import cli
 
     messy = {}
     for month in ("2024-03", "2024-04", "2024-05", "2024-06"):
