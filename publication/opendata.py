@@ -37,6 +37,7 @@ from publication.source import Snapshot, masking_threshold, open_snapshot
 from publication.table import csv_table, indicator_kinds, published_table, territories_of
 from socle import quality
 from socle.csv_safety import neutralise
+from socle.rounding import indicator_decimals
 from socle.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def next_folder_name(root: Path, day: date) -> str:
 
 
 def expected_from(snap: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFrame,
-                  dim_territoires: pl.DataFrame) -> Expected:
+                  dim_territoires: pl.DataFrame, decimals: dict[str, int] | None = None) -> Expected:
     """What the export must hold (gate.coverage_frame). Months computed: from the month after the
     first accepted CAF file to the last one (indicators.md), read from the ledger; the mart's own
     range when the ledger has none. Territories per month: `marts.dim_territoires_mois` when the
@@ -128,7 +129,7 @@ def expected_from(snap: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFra
     appartenance = snap.frame(APPARTENANCE) if snap.columns(APPARTENANCE) else None
     return Expected(kinds=kinds, territories=territories_of(dim_territoires), appartenance=appartenance,
                     months=months, bassin_months=bassin_months, single_referential=bool(single),
-                    territory_months=territory_months)
+                    territory_months=territory_months, decimals=decimals)
 
 
 def _latest_months(livraisons: list[dict]) -> dict[str, str]:
@@ -200,12 +201,13 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             dim_territoires = snap.frame("dim_territoires")
             appartenance = snap.frame(APPARTENANCE) if snap.columns(APPARTENANCE) else None
             kinds = indicator_kinds(dim_indicateurs)
+            decimals = indicator_decimals(dim_indicateurs)
             extra = {} if masker is None else {"masker": masker}
             reports: dict = {}
             # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
             table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold,
                                                appartenance=appartenance, reports=reports, **extra))
-            text = csv_table(table, kinds)
+            text = csv_table(table, decimals)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
             livraisons = deliveries(snap)
@@ -222,7 +224,7 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                          commit=info["version_code"]["commit"], previous=previous.name if previous else None,
                          n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
                          warnings=warnings)
-            expected = expected_from(snap, kinds, indicateurs, dim_territoires)
+            expected = expected_from(snap, kinds, indicateurs, dim_territoires, decimals=decimals)
         if "masquage" in reports:
             info["masquage"] = reports["masquage"].summary()
             log.info("masquage : %s", info["masquage"])
