@@ -14,7 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboards import formatting as fmt
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 from socle.csv_safety import spreadsheet_csv
 from socle.rounding import round_column
 
@@ -22,7 +22,7 @@ COLONNES = ["bloc", "role", "indicateur", "libelle_indicateur", "niveau", "code_
             "mois", "valeur", "numerateur", "denominateur", "statut"]
 
 
-def table(snap: Instantane, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
+def table(snap: Snapshot, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
     """Normalise masked figures (with niveau, code_territoire, indicateur, mois, numerateur,
     denominateur, valeur, statut; optional role, libelle_territoire) to the download's columns."""
     df = figures

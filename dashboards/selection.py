@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboards import formatting as fmt
 from dashboards import queries
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 
 NIVEAUX = ("national", "region", "departement", "bassin")
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
@@ -65,7 +65,7 @@ def _shown(value: str) -> str:
     return f" « {value} »" if _CODE.match(value) else ""
 
 
-def completer(snap: Instantane, niveau: str, code: str | None, mois: date | None) -> Selection:
+def completer(snap: Snapshot, niveau: str, code: str | None, mois: date | None) -> Selection:
     """The full cascade (région → département → bassin) of a valid territory."""
     t = snap.territoires
     if niveau == "national" or code is None:
@@ -86,7 +86,7 @@ def completer(snap: Instantane, niveau: str, code: str | None, mois: date | None
     return Selection("bassin", region=reg, departement=dep, bassin=code, mois=mois)
 
 
-def depuis_url(params: dict, snap: Instantane) -> tuple[Selection, list[str]]:
+def depuis_url(params: dict, snap: Snapshot) -> tuple[Selection, list[str]]:
     """Parse and check the URL parameters. Returns the selection to show and the refusals."""
     messages: list[str] = []
     niveau = _one(params.get("niveau"))
@@ -123,7 +123,7 @@ def depuis_url(params: dict, snap: Instantane) -> tuple[Selection, list[str]]:
     return completer(snap, niveau, code, mois), messages
 
 
-def valide(sel: Selection, snap: Instantane) -> Selection:
+def valide(sel: Selection, snap: Snapshot) -> Selection:
     """The selection still valid in this snapshot (a new snapshot may drop a territory or month)."""
     mois = sel.mois if sel.mois in snap.mois else (snap.mois[-1] if snap.mois else None)
     ok = sel.niveau == "national" or queries.territoire_connu(snap.cle, sel.niveau, sel.code)
@@ -134,14 +134,14 @@ def valide(sel: Selection, snap: Instantane) -> Selection:
 
 # --- widgets --------------------------------------------------------------------------------
 
-def _options(snap: Instantane, niveau: str, **filtre) -> list[str]:
+def _options(snap: Snapshot, niveau: str, **filtre) -> list[str]:
     t = snap.territoires.filter(pl.col("niveau") == niveau)
     for col, val in filtre.items():
         t = t.filter(pl.col(col) == val)
     return t.sort("libelle_territoire")["code_territoire"].to_list()
 
 
-def _bassins_de(snap: Instantane, dep: str | None) -> list[str]:
+def _bassins_de(snap: Snapshot, dep: str | None) -> list[str]:
     if dep is None:
         return []
     codes = (snap.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_departement") == dep))
@@ -150,7 +150,7 @@ def _bassins_de(snap: Instantane, dep: str | None) -> list[str]:
     return t.sort("libelle_territoire")["code_territoire"].to_list()
 
 
-def _coherent(snap: Instantane, sel: Selection) -> Selection:
+def _coherent(snap: Snapshot, sel: Selection) -> Selection:
     """Fill the cascade with valid defaults for the chosen level."""
     if sel.niveau == "national":
         return sel
@@ -195,13 +195,13 @@ def _on_search() -> None:
     st.session_state.pop("messages_url", None)
 
 
-def _label(snap: Instantane, niveau: str):
+def _label(snap: Snapshot, niveau: str):
     libs = dict(snap.territoires.filter(pl.col("niveau") == niveau)
                 .select("code_territoire", "libelle_territoire").iter_rows())
     return lambda c: f"{libs.get(c, c)} ({c})"
 
 
-def barre_laterale(snap: Instantane) -> Selection:
+def barre_laterale(snap: Snapshot) -> Selection:
     """The selection widgets (sidebar). Returns the current, valid selection and updates the URL."""
     ss = st.session_state
     if KEY not in ss:

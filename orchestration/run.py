@@ -35,7 +35,7 @@ def _error_text(event) -> str | None:
         return rest if sep and head.rsplit(".", 1)[-1] == err.cls_name else message
 
     for err in reversed(seen):  # the root cause speaks best (a PublicationRefusee wrapped by Dagster)
-        if err.cls_name in ("PublicationRefusee", "InstantaneAbsent", "ValueError"):
+        if err.cls_name in ("PublicationRefusee", "SnapshotMissing", "ValueError"):
             return text(err)
     return text(seen[-1]) if seen else None
 

@@ -7,10 +7,10 @@ import streamlit as st
 
 from dashboards import data
 from dashboards import formatting as fmt
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 
 
-def instantane() -> Instantane:
+def snapshot() -> Snapshot:
     """The current snapshot; stops the page with a message when there is none or it cannot be read."""
     try:
         snap = data.courant()
@@ -24,7 +24,7 @@ def instantane() -> Instantane:
 
 
 @st.fragment(run_every=60)
-def veille(cle_affichee: data.CleInstantane) -> None:
+def veille(cle_affichee: data.SnapshotKey) -> None:
     """Every minute, re-read CURRENT; offer the new figures when it names another snapshot."""
     cle = data.cle_courante()
     if cle is not None and cle != cle_affichee:
@@ -33,7 +33,7 @@ def veille(cle_affichee: data.CleInstantane) -> None:
             st.rerun(scope="app")
 
 
-def pied(snap: Instantane) -> None:
+def pied(snap: Snapshot) -> None:
     publie = fmt.horodatage(snap.publie_le) + " (UTC)" if snap.publie_le else "date inconnue"
     st.divider()
     st.caption(f"Instantané publié le {publie} — fichier {snap.path.name}, ouvert en lecture seule. "

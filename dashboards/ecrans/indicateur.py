@@ -22,7 +22,7 @@ def _bloc(titre: str, texte: str | None) -> None:
 
 
 def render(code: str) -> None:
-    snap = commun.instantane()
+    snap = commun.snapshot()
     with st.sidebar:
         commun.veille(snap.cle)
     row = snap.indicateurs.filter(pl.col("indicateur") == code)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboards import formatting as fmt
 from dashboards import graphiques, queries, style
-from dashboards.data import Instantane, lecture
+from dashboards.data import Snapshot, lecture
 from dashboards.ecrans import commun
 from socle import quality
 from socle.csv_safety import spreadsheet_csv
@@ -32,7 +32,7 @@ def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: d
     return "à jour"
 
 
-def etat_affiche(etat: pl.DataFrame, snap: Instantane, deps: dict[str, str]) -> pl.DataFrame:
+def etat_affiche(etat: pl.DataFrame, snap: Snapshot, deps: dict[str, str]) -> pl.DataFrame:
     dernier = snap.mois[-1] if snap.mois else None
     rows = []
     for r in etat.iter_rows(named=True):
@@ -118,7 +118,7 @@ def avertissements_affiches(warnings: list[dict], deps: dict[str, str]) -> pl.Da
                                   "Lignes lues": pl.Int64, "Règles principales": pl.String})
 
 
-def _avertissements(snap: Instantane, deps: dict[str, str]) -> None:
+def _avertissements(snap: Snapshot, deps: dict[str, str]) -> None:
     with lecture(snap.cle) as con:
         warnings = quality.quarantine_warnings(con, source="marts")
     if not warnings:
@@ -144,7 +144,7 @@ def _telecharger(label: str, df: pl.DataFrame, name: str) -> None:
 
 
 def render() -> None:
-    snap = commun.instantane()
+    snap = commun.snapshot()
     with st.sidebar:
         commun.veille(snap.cle)
     style.bandeau("Qualité des données", "Qui a livré quoi, quand ; lignes écartées et pourquoi ; ce qui manque")

@@ -10,13 +10,13 @@ import streamlit as st
 
 from dashboards import exports, graphiques, queries, selection, style
 from dashboards import formatting as fmt
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 from dashboards.ecrans import commun
 
 TITRE_SOUS = {"national": "Les régions", "region": "Les départements", "departement": "Les bassins"}
 
 
-def tableau_sous_territoires(snap: Instantane, long: pl.DataFrame, tri: str = "territoire",
+def tableau_sous_territoires(snap: Snapshot, long: pl.DataFrame, tri: str = "territoire",
                              decroissant: bool = False) -> tuple[list[str], list[dict]]:
     """The table of sub-territories, one row per sub-territory and one column per indicator, sorted
     by `tri` ('territoire' or an indicator code): masked cells, and figures that do not exist, always
@@ -49,7 +49,7 @@ def tableau_sous_territoires(snap: Instantane, long: pl.DataFrame, tri: str = "t
     return heads, rows
 
 
-def tableau_html(snap: Instantane, heads: list[str], rows: list[dict], titre: str) -> str:
+def tableau_html(snap: Snapshot, heads: list[str], rows: list[dict], titre: str) -> str:
     """An accessible HTML table (caption, header cells with scope) in the DSFR look."""
     inds = snap.indicateurs.select("indicateur", "libelle").rows()
     th = "".join(f'<th scope="col" title="{escape(lib)}" data-indicateur="{escape(c)}">{escape(h)}</th>'
@@ -69,12 +69,12 @@ def tableau_html(snap: Instantane, heads: list[str], rows: list[dict], titre: st
             f'<thead><tr><th scope="col">Territoire</th>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def _cartes(snap: Instantane, sel: selection.Selection, lib_parent: str | None) -> None:
+def _cartes(snap: Snapshot, sel: selection.Selection, lib_parent: str | None) -> None:
     rows = queries.cartes(snap.cle, sel.niveau, sel.code, sel.mois)
     style.grille([style.carte(r, lib_parent, sel.mois) for r in rows.iter_rows(named=True)])
 
 
-def _evolution(snap: Instantane, serie: pl.DataFrame, lib: str, lib_parent: str | None) -> None:
+def _evolution(snap: Snapshot, serie: pl.DataFrame, lib: str, lib_parent: str | None) -> None:
     inds = snap.indicateurs.select("indicateur", "libelle", "type_indicateur").rows()
     cols = st.columns(2, gap="large")
     for i, (code_ind, libelle, typ) in enumerate(inds):
@@ -98,7 +98,7 @@ def _evolution(snap: Instantane, serie: pl.DataFrame, lib: str, lib_parent: str 
 
 
 def render() -> None:
-    snap = commun.instantane()
+    snap = commun.snapshot()
     sel = selection.barre_laterale(snap)
     with st.sidebar:
         commun.veille(snap.cle)
