@@ -14,8 +14,8 @@ export SPARK_LOCAL_IP := 127.0.0.1
 .PHONY: run test install system-deps dbt-parse bench dashboard dagster clean
 
 run: install
-	$(PY) -m ingestion.synthetic --out data/sample --manifest data/sample.manifest.json --restore-mtimes
-	$(PY) -m socle run
+	$(PY) -m synthetic --out data/sample --manifest data/sample.manifest.json --restore-mtimes
+	$(PY) -m orchestration run
 
 test: install system-deps
 	$(PY) -m pytest
@@ -38,10 +38,10 @@ system-deps:
 	@command -v chromium > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
 
 dashboard: install
-	$(PY) -m socle dashboard
+	$(PY) -m orchestration dashboard
 
 dagster: install
-	$(PY) -m socle dagster
+	$(PY) -m orchestration dagster
 
 bench: install
 	$(PY) -m benchmarks

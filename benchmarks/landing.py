@@ -1,6 +1,6 @@
 """The bench's landing folder: the synthetic generator's files, written month by month.
 
-`ingestion.synthetic.generate()` builds every monthly frame before writing the first file; at
+`synthetic.generate()` builds every monthly frame before writing the first file; at
 national scale over 25 months that is ~70 million rows held at once (~15 GB). This module runs
 the same simulation with the same functions and parameters (clean files, `mess=False`), but
 writes and frees each month's files as it goes, so generation stays within a few GB. The rows
@@ -22,15 +22,15 @@ from typing import Callable
 
 import polars as pl
 
-from ingestion.synthetic import generator as g
-from ingestion.synthetic.calendar import build_calendar
-from ingestion.synthetic.identity import id_rsa, nir
-from ingestion.synthetic.monthly import (Identities, accompaniment_files, hire_files, inscription_files,
+from synthetic import generator as g
+from synthetic.calendar import build_calendar
+from synthetic.identity import id_rsa, nir
+from synthetic.monthly import (Identities, accompaniment_files, hire_files, inscription_files,
                                          orientation_files, rsa_month)
-from ingestion.synthetic.population import simulate
-from ingestion.synthetic.records import build_records
-from ingestion.synthetic.referential import build_world, normalise_departement
-from ingestion.synthetic.schema import (ACCOMPAGNEMENTS_DEP, ACCOMPAGNEMENTS_FT, INSCRIPTIONS, ORIENTATIONS,
+from synthetic.population import simulate
+from synthetic.records import build_records
+from synthetic.referential import build_world, normalise_departement
+from synthetic.schema import (ACCOMPAGNEMENTS_DEP, ACCOMPAGNEMENTS_FT, INSCRIPTIONS, ORIENTATIONS,
                                         REPRISES, RSA, Kind, empty_frame, relative_path)
 
 

@@ -1,6 +1,6 @@
 """What each measured child process runs: `python -m benchmarks.phases <phase> --out FILE.json …`.
 
-- `pipeline`: what `python -m socle run` does (the `pipeline` job: ingestion → dbt build →
+- `pipeline`: what `python -m orchestration run` does (the `pipeline` job: ingestion → dbt build →
   checks → snapshot → analyst files; then the `opendata` job), in process, on $SOCLE_LANDING_DIR
   and $SOCLE_HOME; writes the step times of both Dagster runs and dbt's per-node times.
 - `floor`: benchmarks/floor.sql on the landing folder with DuckDB, result saved as Parquet.

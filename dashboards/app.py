@@ -43,13 +43,13 @@ def pages() -> dict[str, list]:
                       default=True)
     out = {"Chiffres": [accueil]}
     try:
-        snap = data.courant()
+        snapshot = data.courant()
     except Exception:  # the dashboard page explains what is wrong
-        snap = None
-    if snap is not None:
+        snapshot = None
+    if snapshot is not None:
         out["Définitions des indicateurs"] = [
             st.Page(_page_indicateur(code), title=libelle, url_path=code)
-            for code, libelle in snap.indicateurs.select("indicateur", "libelle").iter_rows()]
+            for code, libelle in snapshot.indicateurs.select("indicateur", "libelle").iter_rows()]
         out["Qualité des données"] = [st.Page(qualite.render, title="Livraisons et quarantaine",
                                               url_path="qualite")]
     return out

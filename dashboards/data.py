@@ -31,7 +31,7 @@ TABLES = ("indicateurs", "dim_indicateurs", "dim_territoires", "dim_territoires_
 
 
 @dataclass(frozen=True)
-class CleInstantane:
+class SnapshotKey:
     """Cache key of a snapshot: path, modification time (ns) and masking threshold."""
     path: str
     mtime_ns: int
@@ -39,8 +39,8 @@ class CleInstantane:
 
 
 @dataclass(frozen=True)
-class Instantane:
-    cle: CleInstantane
+class Snapshot:
+    cle: SnapshotKey
     publie_le: datetime | None
     indicateurs: pl.DataFrame          # dim_indicateurs, in display order
     territoires: pl.DataFrame          # dim_territoires
@@ -62,10 +62,6 @@ class Instantane:
         b = self.territoires.filter(pl.col("niveau") == "bassin")
         return b.height > 0 and bool(b["est_substitut_arrondissement"].fill_null(False).any())
 
-    def type_de(self, indicateur: str) -> str:
-        row = self.indicateurs.filter(pl.col("indicateur") == indicateur)
-        return row["type_indicateur"][0] if row.height else "effectif"
-
     def libelle_territoire(self, niveau: str, code: str) -> str:
         row = self.territoires.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code))
         return row["libelle_territoire"][0] if row.height else code
@@ -84,7 +80,7 @@ def chemin_courant() -> Path | None:
     return path
 
 
-def cle_courante() -> CleInstantane | None:
+def cle_courante() -> SnapshotKey | None:
     path = chemin_courant()
     if path is None:
         return None
@@ -92,11 +88,11 @@ def cle_courante() -> CleInstantane | None:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:  # pruned between the two calls
         return None
-    return CleInstantane(str(path), mtime, seuil_secret())
+    return SnapshotKey(str(path), mtime, seuil_secret())
 
 
 @contextmanager
-def lecture(cle: CleInstantane):
+def lecture(cle: SnapshotKey):
     """A read-only connection to the snapshot, closed after use."""
     con = duckdb.connect(cle.path, read_only=True)
     try:
@@ -105,13 +101,13 @@ def lecture(cle: CleInstantane):
         con.close()
 
 
-def requete(cle: CleInstantane, sql: str, params: list | None = None) -> pl.DataFrame:
+def requete(cle: SnapshotKey, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run one parameterised query on the snapshot (values are always bound, never formatted in)."""
     with lecture(cle) as con:
         return con.sql(sql, params=params or None).pl()
 
 
-def tables_presentes(cle: CleInstantane) -> set[str]:
+def tables_presentes(cle: SnapshotKey) -> set[str]:
     return set(requete(cle, "select table_name from information_schema.tables where table_schema = 'marts'")
                ["table_name"].to_list())
 
@@ -130,7 +126,7 @@ def _publie_le(path: Path) -> datetime | None:
 
 
 @st.cache_resource(max_entries=3, show_spinner="Lecture de l'instantané publié…")
-def charger(cle: CleInstantane) -> Instantane:
+def charger(cle: SnapshotKey) -> Snapshot:
     """Read and mask a snapshot once (shared by every session; polars frames are immutable)."""
     with lecture(cle) as con:
         present = {r[0] for r in con.sql("select table_name from information_schema.tables "
@@ -147,10 +143,10 @@ def charger(cle: CleInstantane) -> Instantane:
                           cle.seuil, appartenance)
     figures = masque.filter((pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble"))
     mois = sorted(figures["mois"].unique().to_list())
-    return Instantane(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,
-                      territoires=territoires, appartenance=appartenance, figures=figures, mois=mois)
+    return Snapshot(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,
+                    territoires=territoires, appartenance=appartenance, figures=figures, mois=mois)
 
 
-def courant() -> Instantane | None:
+def courant() -> Snapshot | None:
     cle = cle_courante()
     return None if cle is None else charger(cle)

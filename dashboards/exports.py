@@ -14,7 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboards import formatting as fmt
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 from socle.csv_safety import spreadsheet_csv
 from socle.rounding import round_column
 
@@ -22,16 +22,16 @@ COLONNES = ["bloc", "role", "indicateur", "libelle_indicateur", "niveau", "code_
             "mois", "valeur", "numerateur", "denominateur", "statut"]
 
 
-def table(snap: Instantane, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
+def table(snapshot: Snapshot, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
     """Normalise masked figures (with niveau, code_territoire, indicateur, mois, numerateur,
     denominateur, valeur, statut; optional role, libelle_territoire) to the download's columns."""
     df = figures
     if "role" not in df.columns:
         df = df.with_columns(role=pl.lit(None, pl.String))
     if "libelle_territoire" not in df.columns:
-        df = df.join(snap.territoires.select("niveau", "code_territoire", "libelle_territoire"),
+        df = df.join(snapshot.territoires.select("niveau", "code_territoire", "libelle_territoire"),
                      on=["niveau", "code_territoire"], how="left")
-    df = df.join(snap.indicateurs.select("indicateur", pl.col("libelle").alias("libelle_indicateur"),
+    df = df.join(snapshot.indicateurs.select("indicateur", pl.col("libelle").alias("libelle_indicateur"),
                                          "decimales", "ordre"), on="indicateur", how="left")
     secret = pl.col("statut") == fmt.SECRET
     rounded = round_column("valeur", "decimales")

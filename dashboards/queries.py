@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import data
-from dashboards.data import CleInstantane, Instantane
+from dashboards.data import SnapshotKey, Snapshot
 from dashboards.formatting import mois_decale
 
 ENFANT_DE = {"national": "region", "region": "departement", "departement": "bassin"}
@@ -22,44 +22,44 @@ ENFANT_DE = {"national": "region", "region": "departement", "departement": "bass
 # --- territories ---------------------------------------------------------------------------
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def territoire_connu(cle: CleInstantane, niveau: str, code: str) -> bool:
+def territoire_connu(cle: SnapshotKey, niveau: str, code: str) -> bool:
     """Is (niveau, code) a territory of the referential? Parameterised: the values come from the URL."""
     n = data.requete(cle, "select count(*) as n from marts.dim_territoires where niveau = ? and code_territoire = ?",
                      [niveau, code])["n"][0]
     return n > 0
 
 
-def departements_du_bassin(snap: Instantane, code: str) -> list[str]:
+def departements_du_bassin(snapshot: Snapshot, code: str) -> list[str]:
     """Départements a bassin covers, the one holding most of its population first."""
-    rows = snap.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_territoire") == code))
+    rows = snapshot.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_territoire") == code))
     rows = rows.sort(["population", "code_departement"], descending=[True, False], nulls_last=True)
     return rows["code_departement"].to_list()
 
 
-def parent(snap: Instantane, niveau: str, code: str) -> tuple[str, str] | None:
+def parent(snapshot: Snapshot, niveau: str, code: str) -> tuple[str, str] | None:
     """The territory a figure is compared with: the nation for a région, the région of a département,
     the département of a bassin (its main one when the bassin crosses a border)."""
     if niveau == "national":
         return None
     if niveau == "region":
         return ("national", "FR")
-    row = snap.territoires.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code))
+    row = snapshot.territoires.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code))
     if niveau == "departement":
         reg = row["code_region"][0] if row.height else None
         return ("region", reg) if reg else ("national", "FR")
     dep = row["code_departement"][0] if row.height else None
     if dep is None:
-        deps = departements_du_bassin(snap, code)
+        deps = departements_du_bassin(snapshot, code)
         dep = deps[0] if deps else None
     return ("departement", dep) if dep else ("national", "FR")
 
 
-def sous_territoires(snap: Instantane, niveau: str, code: str) -> pl.DataFrame:
+def sous_territoires(snapshot: Snapshot, niveau: str, code: str) -> pl.DataFrame:
     """Territories one level down: régions of the nation, départements of a région, bassins touching a
     département (a bassin crossing the border is listed, flagged). Columns niveau, code_territoire,
     libelle_territoire, autres_departements (other départements of a cross-border bassin)."""
     enfant = ENFANT_DE.get(niveau)
-    t = snap.territoires
+    t = snapshot.territoires
     empty = pl.DataFrame(schema={"niveau": pl.String, "code_territoire": pl.String,
                                  "libelle_territoire": pl.String, "autres_departements": pl.String})
     if enfant is None:
@@ -69,11 +69,11 @@ def sous_territoires(snap: Instantane, niveau: str, code: str) -> pl.DataFrame:
     elif niveau == "region":
         rows = t.filter((pl.col("niveau") == "departement") & (pl.col("code_region") == code))
     else:
-        bassins = (snap.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_departement") == code))
+        bassins = (snapshot.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_departement") == code))
                    ["code_territoire"].unique())
         rows = t.filter((pl.col("niveau") == "bassin") & pl.col("code_territoire").is_in(bassins.to_list()))
     if niveau == "departement":
-        autres = (snap.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_departement") != code))
+        autres = (snapshot.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_departement") != code))
                   .group_by("code_territoire").agg(pl.col("code_departement").sort().str.join(", ")
                                                    .alias("autres_departements")))
         rows = rows.join(autres, on="code_territoire", how="left")
@@ -88,21 +88,21 @@ def sous_territoires(snap: Instantane, niveau: str, code: str) -> pl.DataFrame:
 _FIG_COLS = ["indicateur", "niveau", "code_territoire", "mois", "numerateur", "denominateur", "valeur", "statut"]
 
 
-def _figures(snap: Instantane, territoires: list[tuple[str, str]], mois: list[date] | None) -> pl.DataFrame:
+def _figures(snapshot: Snapshot, territoires: list[tuple[str, str]], mois: list[date] | None) -> pl.DataFrame:
     keys = pl.DataFrame(territoires, schema=["niveau", "code_territoire"], orient="row")
-    f = snap.figures.join(keys, on=["niveau", "code_territoire"], how="semi")
+    f = snapshot.figures.join(keys, on=["niveau", "code_territoire"], how="semi")
     if mois is not None:
         f = f.filter(pl.col("mois").is_in(mois))
     return f.select(_FIG_COLS)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cartes_long(cle: CleInstantane, niveau: str, code: str, mois: date) -> pl.DataFrame:
+def cartes_long(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame:
     """The masked figures behind the cards, one row per indicator × figure: the territory at M, M−1
     and M−12 (`periode` 'M', 'M-1', 'M-12'), its parent and the nation at M (`role` 'territoire',
     'parent', 'france')."""
-    snap = data.charger(cle)
-    par = parent(snap, niveau, code)
+    snapshot = data.charger(cle)
+    par = parent(snapshot, niveau, code)
     wanted = [("territoire", niveau, code, p, mois_decale(mois, -k)) for p, k in (("M", 0), ("M-1", 1), ("M-12", 12))]
     if par:
         wanted.append(("parent", par[0], par[1], "M", mois))
@@ -110,19 +110,19 @@ def cartes_long(cle: CleInstantane, niveau: str, code: str, mois: date) -> pl.Da
         wanted.append(("france", "national", "FR", "M", mois))
     keys = pl.DataFrame(wanted, schema={"role": pl.String, "niveau": pl.String, "code_territoire": pl.String,
                                         "periode": pl.String, "mois": pl.Date}, orient="row")
-    f = keys.join(snap.figures.select(_FIG_COLS), on=["niveau", "code_territoire", "mois"], how="inner")
-    f = f.join(snap.territoires.select("niveau", "code_territoire", "libelle_territoire"),
+    f = keys.join(snapshot.figures.select(_FIG_COLS), on=["niveau", "code_territoire", "mois"], how="inner")
+    f = f.join(snapshot.territoires.select("niveau", "code_territoire", "libelle_territoire"),
                on=["niveau", "code_territoire"], how="left")
     return f.select("role", "periode", "libelle_territoire", *_FIG_COLS)
 
 
-def cartes(cle: CleInstantane, niveau: str, code: str, mois: date) -> pl.DataFrame:
+def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame:
     """One row per indicator (display order): the figure of the territory at M (valeur, numerateur,
     denominateur, statut) and the same columns suffixed _m1, _m12 (M−1, M−12), _parent and _fr
     (parent and nation at M); null when that figure does not exist."""
-    snap = data.charger(cle)
+    snapshot = data.charger(cle)
     long = cartes_long(cle, niveau, code, mois)
-    out = snap.indicateurs.select("indicateur", "ordre", "libelle", "type_indicateur")
+    out = snapshot.indicateurs.select("indicateur", "ordre", "libelle", "type_indicateur")
     vals = ["valeur", "numerateur", "denominateur", "statut"]
     for role, periode, suffix in (("territoire", "M", ""), ("territoire", "M-1", "_m1"),
                                   ("territoire", "M-12", "_m12"), ("parent", "M", "_parent"),
@@ -134,39 +134,40 @@ def cartes(cle: CleInstantane, niveau: str, code: str, mois: date) -> pl.DataFra
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def series(cle: CleInstantane, niveau: str, code: str) -> pl.DataFrame:
+def series(cle: SnapshotKey, niveau: str, code: str) -> pl.DataFrame:
     """The masked monthly figures of the territory and of its parent, every month computed,
     with a `role` column: 'territoire' or 'parent'."""
-    snap = data.charger(cle)
-    par = parent(snap, niveau, code)
+    snapshot = data.charger(cle)
+    par = parent(snapshot, niveau, code)
     terr = [(niveau, code)] + ([par] if par else [])
-    f = _figures(snap, terr, None)
+    f = _figures(snapshot, terr, None)
     role = pl.when((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code)).then(pl.lit("territoire"))
     f = f.with_columns(role=role.otherwise(pl.lit("parent")))
-    return f.join(snap.territoires.select("niveau", "code_territoire", "libelle_territoire"),
+    return f.join(snapshot.territoires.select("niveau", "code_territoire", "libelle_territoire"),
                   on=["niveau", "code_territoire"], how="left").sort("indicateur", "role", "mois")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def tableau(cle: CleInstantane, niveau: str, code: str, mois: date) -> pl.DataFrame:
+def tableau(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame:
     """The masked figures of the sub-territories at M (long: one row per sub-territory × indicator)."""
-    snap = data.charger(cle)
-    subs = sous_territoires(snap, niveau, code)
+    snapshot = data.charger(cle)
+    subs = sous_territoires(snapshot, niveau, code)
     if subs.is_empty():
         return pl.DataFrame(schema={**{c: pl.String for c in ("niveau", "code_territoire", "libelle_territoire",
                                                                "autres_departements", "indicateur")},
                                     "mois": pl.Date, "numerateur": pl.Int64, "denominateur": pl.Int64,
                                     "valeur": pl.Float64, "statut": pl.String})
-    f = _figures(snap, list(subs.select("niveau", "code_territoire").iter_rows()), [mois])
+    f = _figures(snapshot, list(subs.select("niveau", "code_territoire").iter_rows()), [mois])
     return subs.join(f, on=["niveau", "code_territoire"], how="left").select(
         "niveau", "code_territoire", "libelle_territoire", "autres_departements", "indicateur", "mois",
         "numerateur", "denominateur", "valeur", "statut")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def serie_nationale(cle: CleInstantane, indicateur: str) -> pl.DataFrame:
-    snap = data.charger(cle)
-    return _figures(snap, [("national", "FR")], None).filter(pl.col("indicateur") == indicateur).sort("mois")
+def serie_nationale(cle: SnapshotKey, indicateur: str) -> pl.DataFrame:
+    snapshot = data.charger(cle)
+    figures = _figures(snapshot, [("national", "FR")], None)
+    return figures.filter(pl.col("indicateur") == indicateur).sort("mois")
 
 
 # --- data quality (parameterised SQL on the snapshot) ---------------------------------------
@@ -176,12 +177,12 @@ QUALITE = ("fct_livraisons", "fct_quarantaine_motifs", "fct_livraisons_manquante
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def tables_qualite(cle: CleInstantane) -> frozenset[str]:
+def tables_qualite(cle: SnapshotKey) -> frozenset[str]:
     return frozenset(data.tables_presentes(cle)) & frozenset(QUALITE)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def valeurs_qualite(cle: CleInstantane) -> tuple[list[str], list[str], list[date]]:
+def valeurs_qualite(cle: SnapshotKey) -> tuple[list[str], list[str], list[date]]:
     """Producers, file kinds and months of the delivery ledger and of the expected files (filters)."""
     expected = ("union select producteur, type_fichier, mois from marts.fct_livraisons_manquantes"
                 if "fct_livraisons_manquantes" in tables_qualite(cle) else "")
@@ -195,7 +196,7 @@ _FILTRE = ("list_contains(?, producteur) and list_contains(?, type_fichier) and 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def livraisons(cle: CleInstantane, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
+def livraisons(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
                fin: date) -> pl.DataFrame:
     return data.requete(cle, f"""
         select id_livraison, producteur, type_fichier, mois, recu_le, statut, motif_rejet, extension,
@@ -206,7 +207,7 @@ def livraisons(cle: CleInstantane, producteurs: tuple[str, ...], types: tuple[st
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def quarantaine(cle: CleInstantane, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
+def quarantaine(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
                 fin: date) -> pl.DataFrame:
     return data.requete(cle, f"""
         select q.producteur, q.type_fichier, q.mois, q.colonne, q.regle, q.nb_lignes, q.id_livraison
@@ -217,7 +218,7 @@ def quarantaine(cle: CleInstantane, producteurs: tuple[str, ...], types: tuple[s
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def manquantes(cle: CleInstantane, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
+def manquantes(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
                fin: date) -> pl.DataFrame:
     """Expected files never accepted, each marked 'en retard' when nothing of that kind has been
     accepted from that producer for this month or any later one, else 'manquant' (a gap)."""
@@ -236,7 +237,7 @@ def manquantes(cle: CleInstantane, producteurs: tuple[str, ...], types: tuple[st
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def etat_producteurs(cle: CleInstantane, producteurs: tuple[str, ...], types: tuple[str, ...]) -> pl.DataFrame:
+def etat_producteurs(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str, ...]) -> pl.DataFrame:
     """One row per (producer, file kind) delivered or expected: last month delivered, when, months
     missing and quarantine."""
     present = tables_qualite(cle)
@@ -274,7 +275,7 @@ def etat_producteurs(cle: CleInstantane, producteurs: tuple[str, ...], types: tu
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def liaison(cle: CleInstantane, producteurs: tuple[str, ...], debut: date, fin: date) -> pl.DataFrame:
+def liaison(cle: SnapshotKey, producteurs: tuple[str, ...], debut: date, fin: date) -> pl.DataFrame:
     return data.requete(cle, """
         select mesure, producteur, type_fichier, mois, numerateur, denominateur, part
         from marts.fct_liaison
@@ -283,5 +284,5 @@ def liaison(cle: CleInstantane, producteurs: tuple[str, ...], debut: date, fin: 
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def referentiel_bassins(cle: CleInstantane) -> pl.DataFrame:
+def referentiel_bassins(cle: SnapshotKey) -> pl.DataFrame:
     return data.requete(cle, "select * from marts.fct_referentiel_bassins order by annee_referentiel")

@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboards import formatting as fmt
 from dashboards import queries
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 
 NIVEAUX = ("national", "region", "departement", "bassin")
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
@@ -65,9 +65,9 @@ def _shown(value: str) -> str:
     return f" « {value} »" if _CODE.match(value) else ""
 
 
-def completer(snap: Instantane, niveau: str, code: str | None, mois: date | None) -> Selection:
+def completer(snapshot: Snapshot, niveau: str, code: str | None, mois: date | None) -> Selection:
     """The full cascade (région → département → bassin) of a valid territory."""
-    t = snap.territoires
+    t = snapshot.territoires
     if niveau == "national" or code is None:
         return Selection("national", mois=mois)
     row = t.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code))
@@ -77,7 +77,7 @@ def completer(snap: Instantane, niveau: str, code: str | None, mois: date | None
         return Selection("departement", region=row["code_region"][0], departement=code, mois=mois)
     dep = row["code_departement"][0] if row.height else None
     if dep is None:
-        deps = queries.departements_du_bassin(snap, code)
+        deps = queries.departements_du_bassin(snapshot, code)
         dep = deps[0] if deps else None
     reg = None
     if dep is not None:
@@ -86,20 +86,20 @@ def completer(snap: Instantane, niveau: str, code: str | None, mois: date | None
     return Selection("bassin", region=reg, departement=dep, bassin=code, mois=mois)
 
 
-def depuis_url(params: dict, snap: Instantane) -> tuple[Selection, list[str]]:
+def depuis_url(params: dict, snapshot: Snapshot) -> tuple[Selection, list[str]]:
     """Parse and check the URL parameters. Returns the selection to show and the refusals."""
     messages: list[str] = []
     niveau = _one(params.get("niveau"))
     code = _one(params.get("code"))
     mois_txt = _one(params.get("mois"))
-    mois = snap.mois[-1] if snap.mois else None
+    mois = snapshot.mois[-1] if snapshot.mois else None
 
     if mois_txt is not None:
         m = _MOIS.match(mois_txt)
         wanted = None
         if m and 1 <= int(m.group(2)) <= 12:
             wanted = date(int(m.group(1)), int(m.group(2)), 1)
-        if wanted is not None and wanted in snap.mois:
+        if wanted is not None and wanted in snapshot.mois:
             mois = wanted
         else:
             messages.append(f"Le mois demandé dans le lien{_shown(mois_txt)} n'est pas un mois calculé "
@@ -115,18 +115,18 @@ def depuis_url(params: dict, snap: Instantane) -> tuple[Selection, list[str]]:
         if code not in (None, "FR"):
             messages.append("Le niveau national n'a pas d'autre code que FR : la France entière est affichée.")
         return Selection("national", mois=mois), messages
-    if code is None or not _CODE.match(code) or not queries.territoire_connu(snap.cle, niveau, code):
+    if code is None or not _CODE.match(code) or not queries.territoire_connu(snapshot.cle, niveau, code):
         what = "mal formé" if code is None or not _CODE.match(code) else "inconnu"
         messages.append(f"Le code de territoire demandé dans le lien{_shown(code or '')} est {what} au niveau "
                         f"« {fmt.NIVEAUX[niveau].lower()} » : la France entière est affichée.")
         return Selection("national", mois=mois), messages
-    return completer(snap, niveau, code, mois), messages
+    return completer(snapshot, niveau, code, mois), messages
 
 
-def valide(sel: Selection, snap: Instantane) -> Selection:
+def valide(sel: Selection, snapshot: Snapshot) -> Selection:
     """The selection still valid in this snapshot (a new snapshot may drop a territory or month)."""
-    mois = sel.mois if sel.mois in snap.mois else (snap.mois[-1] if snap.mois else None)
-    ok = sel.niveau == "national" or queries.territoire_connu(snap.cle, sel.niveau, sel.code)
+    mois = sel.mois if sel.mois in snapshot.mois else (snapshot.mois[-1] if snapshot.mois else None)
+    ok = sel.niveau == "national" or queries.territoire_connu(snapshot.cle, sel.niveau, sel.code)
     if not ok:
         return Selection("national", mois=mois)
     return replace(sel, mois=mois)
@@ -134,37 +134,38 @@ def valide(sel: Selection, snap: Instantane) -> Selection:
 
 # --- widgets --------------------------------------------------------------------------------
 
-def _options(snap: Instantane, niveau: str, **filtre) -> list[str]:
-    t = snap.territoires.filter(pl.col("niveau") == niveau)
+def _options(snapshot: Snapshot, niveau: str, **filtre) -> list[str]:
+    t = snapshot.territoires.filter(pl.col("niveau") == niveau)
     for col, val in filtre.items():
         t = t.filter(pl.col(col) == val)
     return t.sort("libelle_territoire")["code_territoire"].to_list()
 
 
-def _bassins_de(snap: Instantane, dep: str | None) -> list[str]:
+def _bassins_de(snapshot: Snapshot, dep: str | None) -> list[str]:
     if dep is None:
         return []
-    codes = (snap.appartenance.filter((pl.col("niveau") == "bassin") & (pl.col("code_departement") == dep))
+    codes = (snapshot.appartenance
+             .filter((pl.col("niveau") == "bassin") & (pl.col("code_departement") == dep))
              ["code_territoire"].unique().to_list())
-    t = snap.territoires.filter((pl.col("niveau") == "bassin") & pl.col("code_territoire").is_in(codes))
+    t = snapshot.territoires.filter((pl.col("niveau") == "bassin") & pl.col("code_territoire").is_in(codes))
     return t.sort("libelle_territoire")["code_territoire"].to_list()
 
 
-def _coherent(snap: Instantane, sel: Selection) -> Selection:
+def _coherent(snapshot: Snapshot, sel: Selection) -> Selection:
     """Fill the cascade with valid defaults for the chosen level."""
     if sel.niveau == "national":
         return sel
-    regions = _options(snap, "region")
+    regions = _options(snapshot, "region")
     region = sel.region if sel.region in regions else (regions[0] if regions else None)
     sel = replace(sel, region=region)
     if sel.niveau == "region":
         return sel
-    deps = _options(snap, "departement", code_region=region)
+    deps = _options(snapshot, "departement", code_region=region)
     dep = sel.departement if sel.departement in deps else (deps[0] if deps else None)
     sel = replace(sel, departement=dep)
     if sel.niveau == "departement":
         return sel
-    bassins = _bassins_de(snap, dep)
+    bassins = _bassins_de(snapshot, dep)
     return replace(sel, bassin=sel.bassin if sel.bassin in bassins else (bassins[0] if bassins else None))
 
 
@@ -187,36 +188,36 @@ def _on_search() -> None:
     if not value:
         return
     niveau, _, code = value.partition("|")
-    snap = st.session_state.get("_snap_for_search")
-    if snap is None:
+    snapshot = st.session_state.get("_snap_for_search")
+    if snapshot is None:
         return
     sel: Selection = st.session_state[KEY]
-    st.session_state[KEY] = completer(snap, niveau, code, sel.mois)
+    st.session_state[KEY] = completer(snapshot, niveau, code, sel.mois)
     st.session_state.pop("messages_url", None)
 
 
-def _label(snap: Instantane, niveau: str):
-    libs = dict(snap.territoires.filter(pl.col("niveau") == niveau)
+def _label(snapshot: Snapshot, niveau: str):
+    libs = dict(snapshot.territoires.filter(pl.col("niveau") == niveau)
                 .select("code_territoire", "libelle_territoire").iter_rows())
     return lambda c: f"{libs.get(c, c)} ({c})"
 
 
-def barre_laterale(snap: Instantane) -> Selection:
+def barre_laterale(snapshot: Snapshot) -> Selection:
     """The selection widgets (sidebar). Returns the current, valid selection and updates the URL."""
     ss = st.session_state
     if KEY not in ss:
-        sel, messages = depuis_url(st.query_params.to_dict(), snap)
+        sel, messages = depuis_url(st.query_params.to_dict(), snapshot)
         ss[KEY] = sel
         if messages:
             ss["messages_url"] = messages
-    sel = valide(_coherent(snap, ss[KEY]), snap)
+    sel = valide(_coherent(snapshot, ss[KEY]), snapshot)
     ss[KEY] = sel
-    ss["_snap_for_search"] = snap
+    ss["_snap_for_search"] = snapshot
 
     with st.sidebar:
         st.markdown("### Territoire et mois")
         # global search over every territory, by name or code
-        t = snap.territoires.filter(pl.col("niveau") != "national").sort("niveau", "libelle_territoire")
+        t = snapshot.territoires.filter(pl.col("niveau") != "national").sort("niveau", "libelle_territoire")
         order = {"region": 0, "departement": 1, "bassin": 2}
         items = sorted(t.select("niveau", "code_territoire", "libelle_territoire").iter_rows(),
                        key=lambda r: (order.get(r[0], 9), r[2]))
@@ -224,27 +225,28 @@ def barre_laterale(snap: Instantane) -> Selection:
         st.selectbox("Rechercher un territoire", list(labels), format_func=labels.get, key="w_recherche", index=None,
                      placeholder="Nom ou code (ex. Rennes, 35)…", on_change=_on_search, filter_mode="contains")
 
-        bassin_label = "Bassin (arrondissement)" if snap.bassins_substituts else "Bassin"
+        bassin_label = "Bassin (arrondissement)" if snapshot.bassins_substituts else "Bassin"
         niveau_labels = {**fmt.NIVEAUX, "bassin": bassin_label}
         ss["w_niveau"] = sel.niveau
         st.radio("Niveau", NIVEAUX, format_func=niveau_labels.get, key="w_niveau",
                  on_change=_on_change, args=("niveau",))
         if sel.niveau != "national":
             ss["w_region"] = sel.region
-            st.selectbox("Région", _options(snap, "region"), format_func=_label(snap, "region"),
+            st.selectbox("Région", _options(snapshot, "region"), format_func=_label(snapshot, "region"),
                          key="w_region", on_change=_on_change, args=("region",), filter_mode="contains")
         if sel.niveau in ("departement", "bassin"):
             ss["w_departement"] = sel.departement
-            st.selectbox("Département", _options(snap, "departement", code_region=sel.region),
-                         format_func=_label(snap, "departement"), key="w_departement",
+            st.selectbox("Département", _options(snapshot, "departement", code_region=sel.region),
+                         format_func=_label(snapshot, "departement"), key="w_departement",
                          on_change=_on_change, args=("departement",), filter_mode="contains")
         if sel.niveau == "bassin":
             ss["w_bassin"] = sel.bassin
-            st.selectbox(bassin_label, _bassins_de(snap, sel.departement), format_func=_label(snap, "bassin"),
+            st.selectbox(bassin_label, _bassins_de(snapshot, sel.departement),
+                         format_func=_label(snapshot, "bassin"),
                          key="w_bassin", on_change=_on_change, args=("bassin",), filter_mode="contains")
-        if snap.mois:
+        if snapshot.mois:
             ss["w_mois"] = sel.mois
-            st.selectbox("Mois", list(reversed(snap.mois)), format_func=fmt.mois_long, key="w_mois",
+            st.selectbox("Mois", list(reversed(snapshot.mois)), format_func=fmt.mois_long, key="w_mois",
                          on_change=_on_change, args=("mois",))
 
     params = sel.params()

@@ -33,8 +33,3 @@ def _former() -> dict[str, str]:
 def remap(expr: pl.Expr) -> pl.Expr:
     """Map a former code to its current commune; other codes unchanged."""
     return expr.replace(_former())
-
-
-def departement_of() -> dict[str, str]:
-    t = _table("cog_communes")
-    return dict(zip(t["code_commune"], t["code_departement"]))

@@ -1,6 +1,6 @@
 """Keyed pseudonyms (privacy.md): HMAC-SHA-256 of the normalised identifier.
 
-The key comes from `SOCLE_PSEUDO_KEY`, else from `$SOCLE_HOME/pseudo.key`,
+The key comes from `SOCLE_PSEUDO_KEY` (read by `socle.settings`), else from `$SOCLE_HOME/pseudo.key`,
 created on first use (random, readable by its owner only). Distinct values
 are hashed once per column, so a national file costs one HMAC per person.
 """
@@ -16,11 +16,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from socle.settings import get_settings
+
 
 def load_key(key_file: Path) -> bytes:
-    env = os.environ.get("SOCLE_PSEUDO_KEY")
-    if env:
-        return env.encode("utf-8")
+    configured = get_settings().pseudo_key
+    if configured:
+        return configured.encode("utf-8")
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

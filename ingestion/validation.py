@@ -28,12 +28,3 @@ def check_values(typed: pl.DataFrame, kind: Kind, max_date: date) -> pl.DataFram
                 .select(LINE, pl.col("column").alias("colonne"), pl.col("failure_case").alias("valeur"),
                         pl.col("check").replace(_RULES).alias("regle")))
     return pl.DataFrame(schema=FAILURE_SCHEMA)
-
-
-def duplicated_keys(typed: pl.DataFrame, kind: Kind) -> pl.DataFrame:
-    """Rows that a later row of the file repeats on one of the kind's keys (last row wins)."""
-    is_last = pl.all_horizontal(pl.struct(list(key)).is_last_distinct() for key in kind.keys)
-    first_key = kind.keys[0][0]
-    return typed.filter(~is_last).select(
-        LINE, pl.lit(",".join(kind.keys[0])).alias("colonne"), pl.col(first_key).alias("valeur"),
-        pl.lit("cle_dupliquee").alias("regle"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from socle.dagster_home import prepare
+from orchestration.dagster_home import prepare
 from socle.settings import Settings
 
 
@@ -20,7 +20,7 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING", job_name: str =
 
 
 DBT_LAYERS = ("staging", "intermediate", "indicateurs", "marts", "seeds")
-AGAIN = "puis relancer `python -m socle run`"
+AGAIN = "puis relancer `python -m orchestration run`"
 
 
 def _error_text(event) -> str | None:
@@ -35,7 +35,7 @@ def _error_text(event) -> str | None:
         return rest if sep and head.rsplit(".", 1)[-1] == err.cls_name else message
 
     for err in reversed(seen):  # the root cause speaks best (a PublicationRefusee wrapped by Dagster)
-        if err.cls_name in ("PublicationRefusee", "InstantaneAbsent", "ValueError"):
+        if err.cls_name in ("PublicationRefusee", "SnapshotMissing", "ValueError"):
             return text(err)
     return text(seen[-1]) if seen else None
 

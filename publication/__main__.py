@@ -11,7 +11,7 @@ from datetime import date
 from publication.analysts import build_analyst_files
 from publication.gate import PublicationRefusee
 from publication.opendata import export_opendata
-from publication.source import InstantaneAbsent
+from publication.source import SnapshotMissing
 from socle.settings import get_settings
 
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except PublicationRefusee as refused:
         print(str(refused), file=sys.stderr)
         return 2
-    except (InstantaneAbsent, ValueError) as error:
+    except (SnapshotMissing, ValueError) as error:
         print(str(error), file=sys.stderr)
         return 1
     return 0

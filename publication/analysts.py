@@ -47,7 +47,7 @@ def _q(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _scope(snap: Snapshot, region: str | None) -> str:
+def _scope(snapshot: Snapshot, region: str | None) -> str:
     """SQL predicate over (niveau, code_territoire) selecting the audience's territories."""
     if region is None:
         return "true"
@@ -59,18 +59,18 @@ def _scope(snap: Snapshot, region: str | None) -> str:
             f"     marts.dim_territoires_appartenance where niveau = 'bassin' and code_region = {r})))")
 
 
-def _producers(snap: Snapshot, region: str | None) -> str:
+def _producers(snapshot: Snapshot, region: str | None) -> str:
     if region is None:
         return "true"
-    deps = [r[0] for r in snap.con.execute(
+    deps = [r[0] for r in snapshot.con.execute(
         "select code_territoire from marts.dim_territoires where niveau = 'departement' and code_region = ?",
         [region]).fetchall()]
     return "producteur in (" + ", ".join(_q(p) for p in [*NATIONAL_PRODUCERS, *deps]) + ")"
 
 
-def person_columns(snap: Snapshot) -> tuple[list[str], list[str]]:
+def person_columns(snapshot: Snapshot) -> tuple[list[str], list[str]]:
     """(kept, dropped) columns of marts.fct_personnes_mois."""
-    rows = snap.con.execute(
+    rows = snapshot.con.execute(
         "select column_name, data_type from information_schema.columns where table_schema = 'marts' "
         "and table_name = 'fct_personnes_mois' order by ordinal_position").fetchall()
     kept, dropped = [], []
@@ -80,9 +80,9 @@ def person_columns(snap: Snapshot) -> tuple[list[str], list[str]]:
     return kept, dropped
 
 
-def _copy_tables(snap: Snapshot, region: str | None) -> dict:
+def _copy_tables(snapshot: Snapshot, region: str | None) -> dict:
     """Create the tables of one file in the attached database `sortie`; return notes for the manifest."""
-    con, scope, producers = snap.con, _scope(snap, region), _producers(snap, region)
+    con, scope, producers = snapshot.con, _scope(snapshot, region), _producers(snapshot, region)
     con.execute(f"create table sortie.indicateurs as select * from marts.indicateurs where {scope} "
                 "order by indicateur, niveau, code_territoire, mois, ventilation, modalite")
     con.execute(f"""
@@ -99,14 +99,14 @@ def _copy_tables(snap: Snapshot, region: str | None) -> dict:
                 f"where {scope} and {own} order by niveau, code_territoire, code_departement")
     con.execute("create table sortie.definitions_indicateurs as select * from marts.dim_indicateurs")
     for table, mart in QUALITY_TABLES.items():
-        if snap.has(mart):
+        if snapshot.has(mart):
             # every quality mart has `producteur` (its dbt contract)
             con.execute(f"create table sortie.{table} as select * from marts.{mart} where {producers}")
-    if region is None and snap.has("fct_referentiel_bassins"):
+    if region is None and snapshot.has("fct_referentiel_bassins"):
         con.execute("create table sortie.referentiel_bassins as select * from marts.fct_referentiel_bassins")
     notes: dict = {"personnes_mois": "absent de l'instantané"}
-    if snap.has("fct_personnes_mois"):
-        kept, dropped = person_columns(snap)
+    if snapshot.has("fct_personnes_mois"):
+        kept, dropped = person_columns(snapshot)
         if region is not None and "code_region" not in kept:
             notes["personnes_mois"] = "non copié : pas de colonne code_region pour restreindre à la région"
         else:
@@ -115,7 +115,7 @@ def _copy_tables(snap: Snapshot, region: str | None) -> dict:
             con.execute(f"create table sortie.personnes_mois as select {cols} from marts.fct_personnes_mois "
                         f"where {where}")
             notes["personnes_mois"] = "copié" + (f" ; colonnes retirées : {', '.join(dropped)}" if dropped else "")
-    if snap.has("fct_livraisons"):
+    if snapshot.has("fct_livraisons"):
         # columns guaranteed by the dbt contract of fct_livraisons
         con.execute(f"create table sortie.manifeste_livraisons as select {', '.join(DELIVERY_COLUMNS)} "
                     f"from marts.fct_livraisons where {producers} and statut = 'acceptee' and est_courante "
@@ -165,25 +165,25 @@ def _finish(path: Path, manifest_rows: list[tuple[str, str]]) -> None:
         con.close()
 
 
-def _build_one(snap: Snapshot, folder: Path, audience: str, built_at: str, version: dict, threshold: int,
+def _build_one(snapshot: Snapshot, folder: Path, audience: str, built_at: str, version: dict, threshold: int,
                snapshot_sha: str) -> Path:
     final = folder / f"{audience}.duckdb"
     building = folder / f".{audience}.duckdb.construction-{os.getpid()}"
     for p in (building, building.with_name(building.name + ".wal")):
         p.unlink(missing_ok=True)
     region = None if audience == NATIONAL else audience
-    snap.con.execute(f"attach {_q(str(building))} as sortie (read_write)")
+    snapshot.con.execute(f"attach {_q(str(building))} as sortie (read_write)")
     try:
-        notes = _copy_tables(snap, region)
+        notes = _copy_tables(snapshot, region)
     finally:
-        snap.con.execute("detach sortie")
+        snapshot.con.execute("detach sortie")
     manifest_rows = [
         ("artefact", "fichier analystes"),
         ("audience", "DGEFP / national" if region is None else f"DREETS de la région {region}"),
         ("perimetre", "tous les territoires" if region is None else
          f"région {region}, ses départements et les bassins qui la touchent ; aucune ligne d'une autre région"),
         ("construit_le", built_at),
-        ("instantane", snap.path.name),
+        ("instantane", snapshot.path.name),
         ("instantane_sha256", snapshot_sha),
         ("version_code", version.get("commit") or "inconnue"),
         ("modifications_locales", str(version.get("modifications_locales"))),
@@ -212,11 +212,11 @@ def _build_all(settings: Settings, folder: Path) -> list[Path]:
     built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     version = code_version()
     paths = []
-    with open_snapshot(settings) as snap:
-        snapshot_sha = sha256_file(snap.path)
-        regions = [r[0] for r in snap.con.execute(
+    with open_snapshot(settings) as snapshot:
+        snapshot_sha = sha256_file(snapshot.path)
+        regions = [r[0] for r in snapshot.con.execute(
             "select code_territoire from marts.dim_territoires where niveau = 'region' order by 1").fetchall()]
         for audience in [NATIONAL, *regions]:
-            paths.append(_build_one(snap, folder, audience, built_at, version, threshold, snapshot_sha))
+            paths.append(_build_one(snapshot, folder, audience, built_at, version, threshold, snapshot_sha))
     log.info("fichiers analystes reconstruits : %d (%s)", len(paths), folder)
     return paths

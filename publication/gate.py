@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from publication.table import COLUMNS, KEY, KINDS, NIVEAUX, STATUTS, csv_table
+from socle.rounding import decimals_for_kind
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,13 @@ class Expected:
     single_referential: bool = True       # one bassin referential (or none): every bassin applies to every month
     territory_months: pl.DataFrame | None = None  # exact (niveau, code_territoire, mois YYYY-MM), when the snapshot has it
     appartenance: pl.DataFrame | None = None  # dim_territoires_appartenance: the départements of each bassin
+    decimals: dict[str, int] | None = None  # indicateur → decimals (seed `decimales`); None: from the kinds
+
+    def decimals_of(self) -> dict[str, int]:
+        """indicateur → decimals of its published value."""
+        if self.decimals is not None:
+            return self.decimals
+        return {code: decimals_for_kind(kind) for code, kind in self.kinds.items()}
 
 
 def month_range(first: date, last: date) -> list[str]:
@@ -338,7 +346,7 @@ def read_frames(folder: Path, expected: Expected, threshold: int | None = None,
     if len(key_cols) == len(KEY) and set(COLUMNS) <= set(values.columns) and set(COLUMNS) <= set(text.columns):
         frames["couverture"] = coverage_frame(text, expected).to_pandas()
         frames["secret_secondaire"] = secondary_frame(values, expected.territories).to_pandas()
-        frames["parite"] = parity_frame(text, csv_table(values, expected.kinds)).to_pandas()
+        frames["parite"] = parity_frame(text, csv_table(values, expected.decimals_of())).to_pandas()
         if threshold is not None:
             attacked, summary = attack_frame(values, expected, threshold)
             frames["attaque"] = attacked.to_pandas()

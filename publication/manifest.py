@@ -16,14 +16,14 @@ DELIVERY_COLUMNS = ["id_livraison", "type_fichier", "producteur", "mois", "sha25
 NATIONAL_PRODUCERS = ("caf", "ft", "referentiel")
 
 
-def deliveries(snap: Snapshot, producers: set[str] | None = None) -> list[dict]:
+def deliveries(snapshot: Snapshot, producers: set[str] | None = None) -> list[dict]:
     """The deliveries the snapshot was built from: current accepted ones of marts.fct_livraisons
     (every column of DELIVERY_COLUMNS it has), optionally only those of `producers`."""
-    if not snap.has("fct_livraisons"):
+    if not snapshot.has("fct_livraisons"):
         return []
-    have = snap.columns("fct_livraisons")
+    have = snapshot.columns("fct_livraisons")
     cols = [c for c in DELIVERY_COLUMNS if c in have]
-    frame = snap.frame("fct_livraisons")
+    frame = snapshot.frame("fct_livraisons")
     if "statut" in have:
         frame = frame.filter(pl.col("statut") == "acceptee")
     if "est_courante" in have:
@@ -45,13 +45,13 @@ def file_entries(folder: Path, names: list[str]) -> list[dict]:
             for n in names if (folder / n).exists()]
 
 
-def manifest(kind: str, built_at: str, snap: Snapshot, threshold: int | None, threshold_source: str,
+def manifest(kind: str, built_at: str, snapshot: Snapshot, threshold: int | None, threshold_source: str,
              livraisons: list[dict], **extra) -> dict:
     return {
         "artefact": kind,
         "construit_le": built_at,
-        "instantane": {"fichier": snap.path.name, "octets": snap.path.stat().st_size,
-                       "sha256": sha256_file(snap.path)},
+        "instantane": {"fichier": snapshot.path.name, "octets": snapshot.path.stat().st_size,
+                       "sha256": sha256_file(snapshot.path)},
         "version_code": code_version(),
         "seuil_secret": threshold,
         "source_seuil_secret": threshold_source,

@@ -37,6 +37,7 @@ from publication.source import Snapshot, masking_threshold, open_snapshot
 from publication.table import csv_table, indicator_kinds, published_table, territories_of
 from socle import quality
 from socle.csv_safety import neutralise
+from socle.rounding import indicator_decimals
 from socle.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -96,15 +97,15 @@ def next_folder_name(root: Path, day: date) -> str:
     return f"{day.isoformat()}-{max(used) + 1:02d}"
 
 
-def expected_from(snap: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFrame,
-                  dim_territoires: pl.DataFrame) -> Expected:
+def expected_from(snapshot: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFrame,
+                  dim_territoires: pl.DataFrame, decimals: dict[str, int] | None = None) -> Expected:
     """What the export must hold (gate.coverage_frame). Months computed: from the month after the
     first accepted CAF file to the last one (indicators.md), read from the ledger; the mart's own
     range when the ledger has none. Territories per month: `marts.dim_territoires_mois` when the
     snapshot has it, else dim_territoires and the mart's bassins of each month."""
     months: list[str] = []
-    if snap.has("fct_livraisons"):
-        rsa = snap.con.execute(
+    if snapshot.has("fct_livraisons"):
+        rsa = snapshot.con.execute(
             "select min(mois), max(mois) from marts.fct_livraisons where type_fichier = 'rsa' "
             "and statut = 'acceptee'").fetchone()
         if rsa[0] is not None:
@@ -116,19 +117,19 @@ def expected_from(snap: Snapshot, kinds: dict[str, str], indicateurs: pl.DataFra
     bassin_months = (indicateurs.filter(pl.col("niveau") == "bassin")
                      .select("code_territoire", pl.col("mois").dt.strftime("%Y-%m")).unique())
     single = True
-    if snap.has("dim_territoires_appartenance") and "annee_referentiel" in snap.columns("dim_territoires_appartenance"):
-        single = snap.con.execute(
+    if snapshot.has("dim_territoires_appartenance") and "annee_referentiel" in snapshot.columns("dim_territoires_appartenance"):
+        single = snapshot.con.execute(
             "select count(distinct annee_referentiel) <= 1 from marts.dim_territoires_appartenance "
             "where niveau = 'bassin'").fetchone()[0]
     territory_months = None
-    if snap.has(TERRITORY_MONTHS) and {"niveau", "code_territoire", "mois"} <= set(snap.columns(TERRITORY_MONTHS)):
-        territory_months = snap.con.sql(
+    if snapshot.has(TERRITORY_MONTHS) and {"niveau", "code_territoire", "mois"} <= set(snapshot.columns(TERRITORY_MONTHS)):
+        territory_months = snapshot.con.sql(
             f"select distinct niveau, code_territoire, strftime(mois, '%Y-%m') as mois from marts.{TERRITORY_MONTHS} "
             f"where strftime(mois, '%Y-%m') in (select unnest(?::varchar[]))", params=[months]).pl()
-    appartenance = snap.frame(APPARTENANCE) if snap.columns(APPARTENANCE) else None
+    appartenance = snapshot.frame(APPARTENANCE) if snapshot.columns(APPARTENANCE) else None
     return Expected(kinds=kinds, territories=territories_of(dim_territoires), appartenance=appartenance,
                     months=months, bassin_months=bassin_months, single_referential=bool(single),
-                    territory_months=territory_months)
+                    territory_months=territory_months, decimals=decimals)
 
 
 def _latest_months(livraisons: list[dict]) -> dict[str, str]:
@@ -194,35 +195,37 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
     building = root / f".construction-{name}-{stamp}"
     building.mkdir()
     try:
-        with open_snapshot(settings) as snap:
-            indicateurs = snap.frame("indicateurs")
-            dim_indicateurs = snap.frame("dim_indicateurs")
-            dim_territoires = snap.frame("dim_territoires")
-            appartenance = snap.frame(APPARTENANCE) if snap.columns(APPARTENANCE) else None
+        with open_snapshot(settings) as snapshot:
+            indicateurs = snapshot.frame("indicateurs")
+            dim_indicateurs = snapshot.frame("dim_indicateurs")
+            dim_territoires = snapshot.frame("dim_territoires")
+            appartenance = snapshot.frame(APPARTENANCE) if snapshot.columns(APPARTENANCE) else None
             kinds = indicator_kinds(dim_indicateurs)
+            decimals = indicator_decimals(dim_indicateurs)
             extra = {} if masker is None else {"masker": masker}
             reports: dict = {}
             # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
             table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold,
                                                appartenance=appartenance, reports=reports, **extra))
-            text = csv_table(table, kinds)
+            text = csv_table(table, decimals)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
-            livraisons = deliveries(snap)
-            warnings = [{**w, "message": quality.message(w)} for w in quality.quarantine_warnings(snap.con)]
+            livraisons = deliveries(snapshot)
+            warnings = [{**w, "message": quality.message(w)}
+                        for w in quality.quarantine_warnings(snapshot.con)]
             revisions = write_revisions(building, text, previous, livraisons)
             write_datapackage(building, sorted(kinds), day.isoformat(), built_at)
-            info = manifest("opendata", built_at, snap, threshold, threshold_source, livraisons,
+            info = manifest("opendata", built_at, snapshot, threshold, threshold_source, livraisons,
                             date_publication=day.isoformat(), dossier=name,
                             publication_precedente=previous.name if previous else None,
                             avertissements_qualite=warnings)
             write_readme(building, day=day, folder_name=name, built_at=built_at, table=table,
-                         dim_indicateurs=dim_indicateurs,
-                         dim_territoires=dim_territoires, threshold=threshold, snapshot_name=snap.path.name,
+                         dim_indicateurs=dim_indicateurs, dim_territoires=dim_territoires,
+                         threshold=threshold, snapshot_name=snapshot.path.name,
                          commit=info["version_code"]["commit"], previous=previous.name if previous else None,
                          n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
                          warnings=warnings)
-            expected = expected_from(snap, kinds, indicateurs, dim_territoires)
+            expected = expected_from(snapshot, kinds, indicateurs, dim_territoires, decimals=decimals)
         if "masquage" in reports:
             info["masquage"] = reports["masquage"].summary()
             log.info("masquage : %s", info["masquage"])

@@ -18,7 +18,7 @@ from socle.snapshot import current_snapshot
 DEFAULT_THRESHOLD = 11
 
 
-class InstantaneAbsent(FileNotFoundError):
+class SnapshotMissing(FileNotFoundError):
     """No current snapshot to publish from."""
 
 
@@ -47,7 +47,7 @@ class Snapshot:
 def open_snapshot(settings: Settings) -> Iterator[Snapshot]:
     path = current_snapshot(settings)
     if path is None or not path.exists():
-        raise InstantaneAbsent(
+        raise SnapshotMissing(
             f"aucun instantané courant sous {settings.snapshots} : lancez d'abord le pipeline (`make run`)")
     con = duckdb.connect(str(path), read_only=True)
     try:

@@ -22,7 +22,6 @@ KEY = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modali
 NIVEAUX = ["national", "region", "departement", "bassin"]
 STATUTS = ["definitif", "provisoire", "secret"]
 KINDS = ["effectif", "taux", "delai_moyen", "delai_median"]
-DECIMALS = {"effectif": 0, "taux": 4, "delai_moyen": 1, "delai_median": 1}
 
 PARQUET_SCHEMA = {
     "indicateur": pl.String, "libelle_indicateur": pl.String, "niveau": pl.String,
@@ -89,11 +88,12 @@ def format_value(value: float | None, decimals: int) -> str | None:
     return f"{value:.{decimals}f}"
 
 
-def csv_table(table: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
-    """The same table as text, as written in indicateurs.csv: counts as integers, rates with 4
-    decimals, delays with 1; empty cells for nulls."""
-    decimals = [DECIMALS.get(kinds.get(code, guess_kind(code)), 4) for code in table["indicateur"]]
-    texts = [format_value(v, d) for v, d in zip(table["valeur"].to_list(), decimals)]
+def csv_table(table: pl.DataFrame, decimals: dict[str, int]) -> pl.DataFrame:
+    """The same table as text, as written in indicateurs.csv: each value with the decimals it was
+    rounded to (`decimals`: socle.rounding.indicator_decimals, the seed's `decimales`; counts as
+    integers, rates with 4 decimals, delays with 1 today); empty cells for nulls."""
+    places = [decimals.get(code, 4) for code in table["indicateur"]]
+    texts = [format_value(v, d) for v, d in zip(table["valeur"].to_list(), places)]
     return table.with_columns(
         valeur=pl.Series("valeur", texts, dtype=pl.String),
         numerateur=pl.col("numerateur").cast(pl.String),

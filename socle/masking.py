@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 
 from socle.attack import LP_MAX_VARS, AttackReport, attack, hidden_variables
-from socle.relations import Model, build_model, territorial_groups, variable_values
+from socle.relations import Model, build_model, variable_values
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,6 @@ LOCAL_TERMS = 12   # an equation of at most this many terms is local (not the na
 def primary_secret(threshold: int) -> pl.Expr:
     small = lambda c: pl.col(c).is_between(1, threshold - 1).fill_null(False)  # noqa: E731
     return small("numerateur") | small("denominateur")
-
-
-def group_members(territories: pl.DataFrame, appartenance: pl.DataFrame | None = None) -> pl.DataFrame:
-    """The territorial additive groups (socle.relations.territorial_groups)."""
-    return territorial_groups(territories, appartenance)
 
 
 @dataclass

@@ -55,6 +55,17 @@ class Settings:
         return self.home / "pseudo.key"
 
     @property
+    def pseudo_key(self) -> str | None:
+        """SOCLE_PSEUDO_KEY, the pseudonymisation key; None: the one in `key_file` (read now)."""
+        return os.environ.get("SOCLE_PSEUDO_KEY") or None
+
+    @property
+    def ingestion_workers(self) -> int:
+        """Processes that land files side by side: SOCLE_INGESTION_WORKERS, else one per CPU (at most 4)."""
+        configured = os.environ.get("SOCLE_INGESTION_WORKERS")
+        return max(1, int(configured)) if configured else min(4, os.cpu_count() or 1)
+
+    @property
     def lock_file(self) -> Path:
         return self.home / "pipeline.lock"
 

@@ -38,13 +38,6 @@ def current_snapshot(settings: Settings) -> Path | None:
     return settings.snapshots / name
 
 
-def open_current(settings: Settings) -> duckdb.DuckDBPyConnection:
-    path = current_snapshot(settings)
-    if path is None:
-        raise FileNotFoundError("aucun instantané publié : lancez d'abord `make run`")
-    return duckdb.connect(str(path), read_only=True)
-
-
 def publish(con: duckdb.DuckDBPyConnection, settings: Settings, schemas=PUBLISHED_SCHEMAS) -> Path:
     """Copy the published schemas of the open warehouse into a new snapshot and switch to it."""
     settings.snapshots.mkdir(parents=True, exist_ok=True)

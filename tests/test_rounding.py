@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from dashboards import exports
-from publication.table import csv_table, indicator_kinds, published_table
+from publication.table import csv_table, published_table
 from socle.rounding import DECIMALS_BY_KIND, indicator_decimals, round_half_up
 from socle.settings import PROJECT_DIR
 
@@ -72,7 +72,7 @@ ATTENDU = {"delai_orientation_moyen_j": 10.3, "taux_orientation_15j": 0.1235, "b
 def test_open_data_rounds_ties_half_up():
     table = published_table(FIGURES, DIM, TERRITOIRES, threshold=0, masker=lambda df, _t, _s: df)
     assert dict(zip(table["indicateur"], table["valeur"])) == ATTENDU
-    texts = csv_table(table, indicator_kinds(DIM))
+    texts = csv_table(table, indicator_decimals(DIM))
     assert dict(zip(texts["indicateur"], texts["valeur"])) == {
         "delai_orientation_moyen_j": "10.3", "taux_orientation_15j": "0.1235", "beneficiaires_sdd": "42"}
 

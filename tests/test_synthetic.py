@@ -1,4 +1,4 @@
-"""The synthetic extract generator (ingestion/synthetic): determinism, contract, mess manifest, sample."""
+"""The synthetic extract generator (top-level package `synthetic`): determinism, contract, mess manifest, sample."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingestion.synthetic import generate, restore_mtimes
-from ingestion.synthetic.identity import nir_is_valid
-from ingestion.synthetic.referential import COG_DIR
-from ingestion.synthetic.schema import (ACCOMPAGNEMENTS_DEP, ACCOMPAGNEMENTS_FT, FREINS, INSCRIPTIONS, LISTS,
+from synthetic import generate, restore_mtimes
+from synthetic.identity import nir_is_valid
+from synthetic.referential import COG_DIR
+from synthetic.schema import (ACCOMPAGNEMENTS_DEP, ACCOMPAGNEMENTS_FT, FREINS, INSCRIPTIONS, LISTS,
                                         ORIENTATIONS, REPRISES, RSA)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,24 +7,24 @@ import streamlit as st
 
 from dashboards import data
 from dashboards import formatting as fmt
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 
 
-def instantane() -> Instantane:
+def snapshot() -> Snapshot:
     """The current snapshot; stops the page with a message when there is none or it cannot be read."""
     try:
-        snap = data.courant()
+        snapshot = data.courant()
     except Exception as exc:  # a broken or incomplete snapshot: say so, never a traceback
         st.error(f"L'instantané publié ne peut pas être lu ({type(exc).__name__}) : {exc}")
         st.stop()
-    if snap is None:
+    if snapshot is None:
         st.error("Aucun instantané n'a encore été publié : lancez le pipeline (`make run`), puis rechargez la page.")
         st.stop()
-    return snap
+    return snapshot
 
 
 @st.fragment(run_every=60)
-def veille(cle_affichee: data.CleInstantane) -> None:
+def veille(cle_affichee: data.SnapshotKey) -> None:
     """Every minute, re-read CURRENT; offer the new figures when it names another snapshot."""
     cle = data.cle_courante()
     if cle is not None and cle != cle_affichee:
@@ -33,10 +33,10 @@ def veille(cle_affichee: data.CleInstantane) -> None:
             st.rerun(scope="app")
 
 
-def pied(snap: Instantane) -> None:
-    publie = fmt.horodatage(snap.publie_le) + " (UTC)" if snap.publie_le else "date inconnue"
+def pied(snapshot: Snapshot) -> None:
+    publie = fmt.horodatage(snapshot.publie_le) + " (UTC)" if snapshot.publie_le else "date inconnue"
     st.divider()
-    st.caption(f"Instantané publié le {publie} — fichier {snap.path.name}, ouvert en lecture seule. "
+    st.caption(f"Instantané publié le {publie} — fichier {snapshot.path.name}, ouvert en lecture seule. "
                f"Secret statistique : une case dont l'effectif, le numérateur ou le dénominateur est compris "
-               f"entre 1 et {snap.seuil - 1} est masquée, ainsi que les cases qui permettraient de la "
+               f"entre 1 et {snapshot.seuil - 1} est masquée, ainsi que les cases qui permettraient de la "
                f"recalculer. « (p) » : chiffre provisoire, susceptible d'être révisé.")

@@ -22,10 +22,10 @@ def _bloc(titre: str, texte: str | None) -> None:
 
 
 def render(code: str) -> None:
-    snap = commun.instantane()
+    snapshot = commun.snapshot()
     with st.sidebar:
-        commun.veille(snap.cle)
-    row = snap.indicateurs.filter(pl.col("indicateur") == code)
+        commun.veille(snapshot.cle)
+    row = snapshot.indicateurs.filter(pl.col("indicateur") == code)
     if row.is_empty():
         st.error("Cet indicateur ne figure pas dans l'instantané publié.")
         st.stop()
@@ -43,10 +43,10 @@ def render(code: str) -> None:
         f'seule fois, pour la France, chaque région, chaque département et chaque bassin, à partir des lignes '
         f'individuelles : un niveau n\'est pas la somme d\'un autre. Sur les écrans et dans les données ouvertes, '
         f'une case est masquée (« secret ») quand son effectif, son numérateur ou son dénominateur est compris entre '
-        f'1 et {snap.seuil - 1}, ou quand elle permettrait de recalculer une case masquée. Dans le fichier des données '
+        f'1 et {snapshot.seuil - 1}, ou quand elle permettrait de recalculer une case masquée. Dans le fichier des données '
         f'ouvertes, cet indicateur porte le code <code>{escape(code)}</code>.</p>', unsafe_allow_html=True)
 
-    serie = queries.serie_nationale(snap.cle, code)
+    serie = queries.serie_nationale(snapshot.cle, code)
     if not serie.is_empty():
         last = serie.row(-1, named=True)
         shown = (fmt.valeur(last["valeur"], typ) if last["statut"] != fmt.SECRET and last["valeur"] is not None
@@ -59,4 +59,4 @@ def render(code: str) -> None:
         s = serie.with_columns(role=pl.lit("territoire"), libelle_territoire=pl.lit("France"))
         st.vega_lite_chart(spec=graphiques.evolution(s, typ, "France", None), width="stretch",
                            alt=graphiques.texte_alternatif(s, r["libelle"], typ, "France"))
-    commun.pied(snap)
+    commun.pied(snapshot)

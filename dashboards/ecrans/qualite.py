@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboards import formatting as fmt
 from dashboards import graphiques, queries, style
-from dashboards.data import Instantane, lecture
+from dashboards.data import Snapshot, lecture
 from dashboards.ecrans import commun
 from socle import quality
 from socle.csv_safety import spreadsheet_csv
@@ -32,8 +32,8 @@ def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: d
     return "à jour"
 
 
-def etat_affiche(etat: pl.DataFrame, snap: Instantane, deps: dict[str, str]) -> pl.DataFrame:
-    dernier = snap.mois[-1] if snap.mois else None
+def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str]) -> pl.DataFrame:
+    dernier = snapshot.mois[-1] if snapshot.mois else None
     rows = []
     for r in etat.iter_rows(named=True):
         lues = r["lignes_lues"] or 0
@@ -118,8 +118,8 @@ def avertissements_affiches(warnings: list[dict], deps: dict[str, str]) -> pl.Da
                                   "Lignes lues": pl.Int64, "Règles principales": pl.String})
 
 
-def _avertissements(snap: Instantane, deps: dict[str, str]) -> None:
-    with lecture(snap.cle) as con:
+def _avertissements(snapshot: Snapshot, deps: dict[str, str]) -> None:
+    with lecture(snapshot.cle) as con:
         warnings = quality.quarantine_warnings(con, source="marts")
     if not warnings:
         return
@@ -144,22 +144,22 @@ def _telecharger(label: str, df: pl.DataFrame, name: str) -> None:
 
 
 def render() -> None:
-    snap = commun.instantane()
+    snapshot = commun.snapshot()
     with st.sidebar:
-        commun.veille(snap.cle)
+        commun.veille(snapshot.cle)
     style.bandeau("Qualité des données", "Qui a livré quoi, quand ; lignes écartées et pourquoi ; ce qui manque")
-    present = queries.tables_qualite(snap.cle)
+    present = queries.tables_qualite(snapshot.cle)
     if "fct_livraisons" not in present:
         st.info("L'instantané publié ne contient pas encore le registre des livraisons (marts.fct_livraisons).")
-        commun.pied(snap)
+        commun.pied(snapshot)
         return
-    deps = dict(snap.territoires.filter(pl.col("niveau") == "departement")
+    deps = dict(snapshot.territoires.filter(pl.col("niveau") == "departement")
                 .select("code_territoire", "libelle_territoire").iter_rows())
-    _avertissements(snap, deps)
-    producteurs, types, mois = queries.valeurs_qualite(snap.cle)
+    _avertissements(snapshot, deps)
+    producteurs, types, mois = queries.valeurs_qualite(snapshot.cle)
     if not mois:
         st.info("Aucune livraison n'a encore été reçue.")
-        commun.pied(snap)
+        commun.pied(snapshot)
         return
 
     with st.sidebar:
@@ -179,7 +179,7 @@ def render() -> None:
     st.header("Situation de chaque producteur", anchor="situation")
     style.legende("« en retard » : aucun fichier accepté pour les derniers mois calculés ; « mois manquants » : "
                   "mois attendus sans fichier accepté (un fichier rejeté ne compte pas).")
-    etat = etat_affiche(queries.etat_producteurs(snap.cle, sel_p, sel_t), snap, deps)
+    etat = etat_affiche(queries.etat_producteurs(snapshot.cle, sel_p, sel_t), snapshot, deps)
     if not etat.is_empty():
         situ = etat["Situation"]
         c1, c2, c3, c4 = st.columns(4)
@@ -190,8 +190,9 @@ def render() -> None:
     st.dataframe(etat, hide_index=True, width="stretch")
     _telecharger("Télécharger la situation (CSV)", etat, "qualite_situation.csv")
 
-    livr = queries.livraisons(snap.cle, sel_p, sel_t, debut, fin)
-    manq = (queries.manquantes(snap.cle, sel_p, sel_t, debut, fin) if "fct_livraisons_manquantes" in present
+    livr = queries.livraisons(snapshot.cle, sel_p, sel_t, debut, fin)
+    manq = (queries.manquantes(snapshot.cle, sel_p, sel_t, debut, fin)
+            if "fct_livraisons_manquantes" in present
             else pl.DataFrame(schema={"producteur": pl.String, "type_fichier": pl.String, "mois": pl.Date,
                                       "nb_livraisons_rejetees": pl.Int64, "dernier_mois": pl.Date,
                                       "situation": pl.String}))
@@ -219,7 +220,7 @@ def render() -> None:
 
     st.header("Lignes mises en quarantaine", anchor="quarantaine")
     if "fct_quarantaine_motifs" in present:
-        q = queries.quarantaine(snap.cle, sel_p, sel_t, debut, fin)
+        q = queries.quarantaine(snapshot.cle, sel_p, sel_t, debut, fin)
         if q.is_empty():
             st.success("Aucune ligne mise en quarantaine sur la période.")
         else:
@@ -245,17 +246,17 @@ def render() -> None:
         st.header("Rattachement des enregistrements aux personnes", anchor="liaison")
         style.legende(f"Enregistrements qui ne rejoignent aucune personne (ils n'entrent dans aucun indicateur), et "
                       f"personnes orientées jamais inscrites à France Travail (hors des taux de retour à l'emploi). "
-                      f"Les nombres de personnes entre 1 et {snap.seuil - 1} sont masqués.")
-        li = liaison_affichee(queries.liaison(snap.cle, sel_p, debut, fin), snap.seuil, deps)
+                      f"Les nombres de personnes entre 1 et {snapshot.seuil - 1} sont masqués.")
+        li = liaison_affichee(queries.liaison(snapshot.cle, sel_p, debut, fin), snapshot.seuil, deps)
         st.dataframe(li, hide_index=True, width="stretch")
         _telecharger("Télécharger le rattachement (CSV)", li, "qualite_rattachement.csv")
 
     st.header("Référentiel des bassins", anchor="bassins")
-    if snap.bassins_substituts:
+    if snapshot.bassins_substituts:
         style.encadre("Aucun référentiel des bassins (périmètres des comités locaux pour l'emploi) n'a été chargé : "
                       "les arrondissements du Code officiel géographique tiennent lieu de bassins.", "avertissement")
     elif "fct_referentiel_bassins" in present:
-        rb = queries.referentiel_bassins(snap.cle).rename({
+        rb = queries.referentiel_bassins(snapshot.cle).rename({
             "annee_referentiel": "Année", "nb_communes_cog": "Communes du COG",
             "nb_communes_hors_referentiel": "Communes absentes (bassin HR)",
             "nb_communes_en_double": "Communes en double", "nb_lignes_hors_cog": "Lignes hors COG",
@@ -278,4 +279,4 @@ def render() -> None:
             pl.col("id_livraison").alias("Livraison"))
         st.dataframe(d, hide_index=True, width="stretch")
         _telecharger("Télécharger le détail (CSV)", d, "qualite_livraisons.csv")
-    commun.pied(snap)
+    commun.pied(snapshot)

@@ -10,20 +10,20 @@ import streamlit as st
 
 from dashboards import exports, graphiques, queries, selection, style
 from dashboards import formatting as fmt
-from dashboards.data import Instantane
+from dashboards.data import Snapshot
 from dashboards.ecrans import commun
 
 TITRE_SOUS = {"national": "Les régions", "region": "Les départements", "departement": "Les bassins"}
 
 
-def tableau_sous_territoires(snap: Instantane, long: pl.DataFrame, tri: str = "territoire",
+def tableau_sous_territoires(snapshot: Snapshot, long: pl.DataFrame, tri: str = "territoire",
                              decroissant: bool = False) -> tuple[list[str], list[dict]]:
     """The table of sub-territories, one row per sub-territory and one column per indicator, sorted
     by `tri` ('territoire' or an indicator code): masked cells, and figures that do not exist, always
     last. Returns (headers, rows); each row holds 'territoire' and, per indicator, the shown text
     (« secret » for a masked cell, never a number; « (p) » after a provisoire figure) and the number
     used for sorting."""
-    inds = snap.indicateurs.select("indicateur", "libelle_court", "type_indicateur").rows()
+    inds = snapshot.indicateurs.select("indicateur", "libelle_court", "type_indicateur").rows()
     terr = long.select("code_territoire", "libelle_territoire", "autres_departements").unique("code_territoire")
     by_key = {(r["code_territoire"], r["indicateur"]): r for r in long.iter_rows(named=True)}
     rows = []
@@ -49,9 +49,9 @@ def tableau_sous_territoires(snap: Instantane, long: pl.DataFrame, tri: str = "t
     return heads, rows
 
 
-def tableau_html(snap: Instantane, heads: list[str], rows: list[dict], titre: str) -> str:
+def tableau_html(snapshot: Snapshot, heads: list[str], rows: list[dict], titre: str) -> str:
     """An accessible HTML table (caption, header cells with scope) in the DSFR look."""
-    inds = snap.indicateurs.select("indicateur", "libelle").rows()
+    inds = snapshot.indicateurs.select("indicateur", "libelle").rows()
     th = "".join(f'<th scope="col" title="{escape(lib)}" data-indicateur="{escape(c)}">{escape(h)}</th>'
                  for (c, lib), h in zip(inds, heads))
     body = []
@@ -69,13 +69,13 @@ def tableau_html(snap: Instantane, heads: list[str], rows: list[dict], titre: st
             f'<thead><tr><th scope="col">Territoire</th>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def _cartes(snap: Instantane, sel: selection.Selection, lib_parent: str | None) -> None:
-    rows = queries.cartes(snap.cle, sel.niveau, sel.code, sel.mois)
+def _cartes(snapshot: Snapshot, sel: selection.Selection, lib_parent: str | None) -> None:
+    rows = queries.cartes(snapshot.cle, sel.niveau, sel.code, sel.mois)
     style.grille([style.carte(r, lib_parent, sel.mois) for r in rows.iter_rows(named=True)])
 
 
-def _evolution(snap: Instantane, serie: pl.DataFrame, lib: str, lib_parent: str | None) -> None:
-    inds = snap.indicateurs.select("indicateur", "libelle", "type_indicateur").rows()
+def _evolution(snapshot: Snapshot, serie: pl.DataFrame, lib: str, lib_parent: str | None) -> None:
+    inds = snapshot.indicateurs.select("indicateur", "libelle", "type_indicateur").rows()
     cols = st.columns(2, gap="large")
     for i, (code_ind, libelle, typ) in enumerate(inds):
         s = serie.filter(pl.col("indicateur") == code_ind)
@@ -98,41 +98,41 @@ def _evolution(snap: Instantane, serie: pl.DataFrame, lib: str, lib_parent: str 
 
 
 def render() -> None:
-    snap = commun.instantane()
-    sel = selection.barre_laterale(snap)
+    snapshot = commun.snapshot()
+    sel = selection.barre_laterale(snapshot)
     with st.sidebar:
-        commun.veille(snap.cle)
+        commun.veille(snapshot.cle)
 
     for message in st.session_state.get("messages_url", []):
         st.warning(message)
 
     if sel.mois is None:
         style.bandeau("Aucun mois calculé", "L'instantané publié ne contient encore aucun chiffre.")
-        commun.pied(snap)
+        commun.pied(snapshot)
         return
 
-    lib = snap.libelle_territoire(sel.niveau, sel.code)
-    par = queries.parent(snap, sel.niveau, sel.code)
-    lib_parent = snap.libelle_territoire(*par) if par else None
+    lib = snapshot.libelle_territoire(sel.niveau, sel.code)
+    par = queries.parent(snapshot, sel.niveau, sel.code)
+    lib_parent = snapshot.libelle_territoire(*par) if par else None
     niveau_txt = fmt.NIVEAUX[sel.niveau] + (f" {sel.code}" if sel.niveau != "national" else "")
     style.bandeau(lib, f"{niveau_txt} · {fmt.mois_long(sel.mois)} · chiffres soumis au secret statistique")
 
-    if snap.bassins_substituts and sel.niveau in ("departement", "bassin"):
+    if snapshot.bassins_substituts and sel.niveau in ("departement", "bassin"):
         style.encadre("Bassins : aucun référentiel des bassins (périmètres des comités locaux pour l'emploi) n'a "
                       "été chargé ; les arrondissements du Code officiel géographique en tiennent lieu sur cet écran.",
                       "avertissement")
     if sel.niveau == "bassin":
-        deps = queries.departements_du_bassin(snap, sel.code)
+        deps = queries.departements_du_bassin(snapshot, sel.code)
         if len(deps) > 1:
             style.encadre(f"Ce bassin s'étend sur plusieurs départements ({', '.join(deps)}) : il est comparé au "
                           f"département {par[1] if par else deps[0]}, qui regroupe la plus grande part de sa population.")
 
-    cartes_long = queries.cartes_long(snap.cle, sel.niveau, sel.code, sel.mois)
-    serie = queries.series(snap.cle, sel.niveau, sel.code)
-    sous = queries.tableau(snap.cle, sel.niveau, sel.code, sel.mois)
-    t_cartes = exports.table(snap, "cartes", cartes_long)
-    t_serie = exports.table(snap, "evolution", serie)
-    t_sous = exports.table(snap, "sous_territoires", sous.drop("autres_departements"))
+    cartes_long = queries.cartes_long(snapshot.cle, sel.niveau, sel.code, sel.mois)
+    serie = queries.series(snapshot.cle, sel.niveau, sel.code)
+    sous = queries.tableau(snapshot.cle, sel.niveau, sel.code, sel.mois)
+    t_cartes = exports.table(snapshot, "cartes", cartes_long)
+    t_serie = exports.table(snapshot, "evolution", serie)
+    t_sous = exports.table(snapshot, "sous_territoires", sous.drop("autres_departements"))
     base = f"socle_{sel.niveau}_{sel.code}_{fmt.mois_court(sel.mois)}"
 
     st.download_button("Télécharger tous les chiffres affichés (CSV)", exports.csv(t_cartes, t_serie, t_sous),
@@ -148,7 +148,7 @@ def render() -> None:
     else:
         style.legende("Chaque carte donne le chiffre national du mois et son évolution sur un mois et sur un an. "
                       "« provisoire » : chiffre qui peut encore être révisé.")
-    _cartes(snap, sel, lib_parent)
+    _cartes(snapshot, sel, lib_parent)
     st.download_button("Télécharger les cartes (CSV)", exports.csv(t_cartes), file_name=f"{base}_cartes.csv",
                        mime="text/csv", on_click="ignore", key="dl_cartes")
 
@@ -156,7 +156,7 @@ def render() -> None:
     style.legende(f"{escape(lib)} (trait plein, bleu)"
                   + (f" comparé à {escape(lib_parent)} (tirets, rouge)" if lib_parent else "")
                   + ". Points creux : chiffres provisoires ; trait interrompu : mois masqué ou sans objet.")
-    _evolution(snap, serie, lib, lib_parent)
+    _evolution(snapshot, serie, lib, lib_parent)
     st.download_button("Télécharger les séries (CSV)", exports.csv(t_serie), file_name=f"{base}_evolution.csv",
                        mime="text/csv", on_click="ignore", key="dl_evolution")
 
@@ -170,21 +170,21 @@ def render() -> None:
         if sous.is_empty():
             st.info("Aucun sous-territoire dans le référentiel.")
         else:
-            inds = snap.indicateurs.select("indicateur", "libelle").rows()
+            inds = snapshot.indicateurs.select("indicateur", "libelle").rows()
             options = ["territoire"] + [c for c, _ in inds]
             libelles = {"territoire": "Territoire (ordre alphabétique)", **dict(inds)}
             c1, c2 = st.columns([3, 2])
             tri = c1.selectbox("Trier le tableau par", options, format_func=libelles.get, key="tri_tableau")
             ordre = c2.segmented_control("Ordre", ["croissant", "décroissant"], default="décroissant"
                                          if tri != "territoire" else "croissant", key=f"ordre_{tri}")
-            heads, rows = tableau_sous_territoires(snap, sous, tri, ordre == "décroissant")
+            heads, rows = tableau_sous_territoires(snapshot, sous, tri, ordre == "décroissant")
             titre = (f"{TITRE_SOUS[sel.niveau]}" + (f" de {lib}" if sel.niveau != "national" else "")
                      + f", {fmt.mois_long(sel.mois)}")
-            st.markdown(tableau_html(snap, heads, rows, titre), unsafe_allow_html=True)
+            st.markdown(tableau_html(snapshot, heads, rows, titre), unsafe_allow_html=True)
             style.legende("Taux en %, délais en jours ; « secret » : case masquée (secret statistique) ; "
                           "« (p) » : chiffre provisoire ; « sans objet » : aucune personne dans la population "
                           "du chiffre. Les cases masquées restent en bas du tableau, quel que soit l'ordre.")
             st.download_button("Télécharger le tableau (CSV)", exports.csv(t_sous),
                                file_name=f"{base}_sous_territoires.csv", mime="text/csv", on_click="ignore",
                                key="dl_sous")
-    commun.pied(snap)
+    commun.pied(snapshot)

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from ingestion.land import land_all
-from ingestion.synthetic import restore_mtimes
+from synthetic import restore_mtimes
 from socle.settings import PROJECT_DIR, get_settings
 
 MANIFEST = json.loads((PROJECT_DIR / "data" / "sample.manifest.json").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from ingestion.synthetic import generate
+from synthetic import generate
 
 
 @pytest.fixture(scope="session")

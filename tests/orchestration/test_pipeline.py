@@ -28,7 +28,7 @@ def test_full_run_publishes_then_a_new_month_is_seen_by_a_reader(pipeline_env, s
     reader = duckdb.connect(str(first), read_only=True)  # a dashboard holding the snapshot open
     before = reader.execute("select max(mois) from marts.indicateurs").fetchone()[0]
     # one more month lands
-    from ingestion.synthetic import generate
+    from synthetic import generate
 
     extra = pipeline_env.landing_dir.parent / "extra"
     generate(extra, departements=["35", "13"], debut="2024-01", fin="2024-07", seed=7, scale=0.004,
@@ -63,7 +63,7 @@ def test_a_messy_producer_file_warns_and_the_run_publishes(pipeline_env, capsys,
     part_quarantaine used to block the run before dbt: no figure of any territory was updated. It is
     a warning now: the run publishes every territory, and the run summary, the open-data manifest
     (and the quality page, tests/dashboards) name the file, the share and the rule."""
-    from socle import cli
+    from orchestration import cli
 
     messy = {}
     for month in ("2024-03", "2024-04", "2024-05", "2024-06"):

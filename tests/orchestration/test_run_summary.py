@@ -36,7 +36,8 @@ def test_a_failed_blocking_check_names_the_check_the_file_and_what_to_do():
     text = "\n".join(failure_report(result))
     assert "Contrôle bloquant « schema_respecte » en échec" in text
     assert "departements/35/orientations_2024-03.csv : colonne id_rsa absente" in text
-    assert "À faire : corriger le fichier nommé et le redéposer" in text and "python -m socle run" in text
+    assert "À faire : corriger le fichier nommé et le redéposer" in text
+    assert "python -m orchestration run" in text
 
 
 def test_a_refused_open_data_says_which_check_and_that_latest_stays():

@@ -1,4 +1,5 @@
-"""Drive `python -m socle run` in subprocesses: start, wait, kill at a phase, compare what is published.
+"""Drive `python -m orchestration run` in subprocesses: start, wait, kill at a phase, compare what is
+published.
 
 Every run gets its own process group (start_new_session), so that a kill takes the run and the
 `dbt` process it started, as a container stop or the OOM killer of a cgroup would. Phases are
@@ -50,12 +51,12 @@ def stop_all() -> None:
 
 @dataclass
 class Run:
-    """One `python -m socle run` (or any python -m command) in its own process group."""
+    """One `python -m orchestration run` (or any python -m command) in its own process group."""
 
     home: Path
     landing: Path
     name: str
-    args: tuple[str, ...] = ("-m", "socle", "run")
+    args: tuple[str, ...] = ("-m", "orchestration", "run")
     proc: subprocess.Popen = field(init=False)
     started: float = field(init=False)
 
@@ -187,7 +188,7 @@ def build_landing(out: Path) -> Path:
     import polars as pl
 
     from ingestion.nir import key_for
-    from ingestion.synthetic import generate
+    from synthetic import generate
 
     generate(out, departements=["35", "13"], debut="2024-01", fin=NEW_MONTH, seed=7, scale=0.004, mess=False,
              bassins=None)

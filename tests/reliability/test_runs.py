@@ -1,4 +1,4 @@
-"""Whole runs of `python -m socle run` (issue #9): idempotence, crash safety, concurrency, privacy.
+"""Whole runs of `python -m orchestration run` (issue #9): idempotence, crash safety, concurrency, privacy.
 
 The runs themselves happen in two background lanes (pipeline_runs.Lanes); each test here checks
 what one lane recorded. Kills are SIGKILL to the run's process group, at a phase detected by

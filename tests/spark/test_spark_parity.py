@@ -96,7 +96,7 @@ def _lignes(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def constructions(tmp_path_factory):
     from ingestion.land import land_all
-    from ingestion.synthetic import restore_mtimes
+    from synthetic import restore_mtimes
     from socle.settings import get_settings
 
     if shutil.which("java") is None:

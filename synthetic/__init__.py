@@ -2,7 +2,7 @@
 
 Run::
 
-    python -m ingestion.synthetic --out DIR --departements 35,56,13 --debut 2024-01 --fin 2025-03 \\
+    python -m synthetic --out DIR --departements 35,56,13 --debut 2024-01 --fin 2025-03 \\
         --seed 42 [--scale 0.02] [--mess] [--bassins PATH_TO_CLPE_CSV] [--manifest FILE] [--force]
 
 or call :func:`generate` (same parameters), which returns the manifest. The
@@ -12,7 +12,7 @@ modification times on every run.
 The committed sample (``data/sample/``, manifest ``data/sample.manifest.json``)
 is regenerated, from the project root and without make, by::
 
-    .venv/bin/python -m ingestion.synthetic --out data/sample --departements 35,56,13 \\
+    .venv/bin/python -m synthetic --out data/sample --departements 35,56,13 \\
         --debut 2024-01 --fin 2025-03 --seed 42 --scale 0.02 --mess \\
         --manifest data/sample.manifest.json --force
 

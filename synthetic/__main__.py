@@ -1,4 +1,4 @@
-"""Command line: python -m ingestion.synthetic --help"""
+"""Command line: python -m synthetic --help"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .referential import build_world, normalise_departement
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ingestion.synthetic", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m synthetic", description=__doc__)
     ap.add_argument("--out", type=Path, required=True, help="landing folder to write")
     ap.add_argument("--departements", default="35,56,13", help="comma-separated INSEE codes")
     ap.add_argument("--debut", default="2024-01", help="first reference month, YYYY-MM")

@@ -1,4 +1,4 @@
-"""The project's command line: `python -m socle <command>`."""
+"""The project's command line: `python -m orchestration <command>`."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def _refused_busy(result) -> bool:
 
 
 def _dagster(_: argparse.Namespace) -> None:
-    from socle.dagster_home import prepare
+    from orchestration.dagster_home import prepare
 
     prepare(get_settings())
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # dbt for dagster-dbt
@@ -119,7 +119,8 @@ def _dashboard(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    parser = argparse.ArgumentParser(prog="socle", description="Socle commun d'indicateurs")
+    parser = argparse.ArgumentParser(prog="python -m orchestration",
+                                     description="Socle commun d'indicateurs")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="exécute tout le pipeline sur le dossier de dépôt").set_defaults(func=_run)
     sub.add_parser("dagster", help="lance l'interface Dagster (dagster dev)").set_defaults(func=_dagster)

@@ -125,7 +125,7 @@ def generate(out: Path, departements: list[str], debut: str, fin: str, seed: int
     for f in files:
         rows_by_kind[f["type_fichier"]] = rows_by_kind.get(f["type_fichier"], 0) + f["rows"]
     return {
-        "generator": "ingestion.synthetic",
+        "generator": "synthetic",
         "manifest_version": MANIFEST_VERSION,
         "parameters": {
             "departements": deps, "debut": cal.labels[0], "fin": cal.labels[-1], "seed": seed, "scale": scale,

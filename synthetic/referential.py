@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-COG_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "cog"
+COG_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "cog"
 
 # Persons in the CAF file (allocataires and conjoints) for the whole country at
 # --scale 1.0: about 3 % of the population.

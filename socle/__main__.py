@@ -1,3 +1,0 @@
-from socle.cli import main
-
-main()
