@@ -290,12 +290,6 @@ def _process_in_worker(delivery: Delivery) -> tuple[dict, pl.DataFrame | None]:
     return process(_worker[0], _worker[1], delivery)
 
 
-def workers() -> int:
-    """Processes that land files side by side: SOCLE_INGESTION_WORKERS, else one per CPU (at most 4)."""
-    configured = os.environ.get("SOCLE_INGESTION_WORKERS")
-    return max(1, int(configured)) if configured else min(4, os.cpu_count() or 1)
-
-
 def _worth_a_pool(deliveries: list[Delivery], n_workers: int) -> bool:
     # starting a worker costs about a second (imports): only for many files or big ones
     return n_workers > 1 and (len(deliveries) >= 20 or sum(d.row["taille_octets"] for d in deliveries) >= 50_000_000)
@@ -304,7 +298,7 @@ def _worth_a_pool(deliveries: list[Delivery], n_workers: int) -> bool:
 def _land_many(con, settings: Settings, key: bytes, deliveries: list[Delivery]) -> list[Outcome]:
     """Process the files in worker processes; record each in the ledger, in landing order, as soon
     as it and every file before it are done (a killed run keeps what was recorded)."""
-    n_workers = min(workers(), len(deliveries))
+    n_workers = min(settings.ingestion_workers, len(deliveries))
     if not _worth_a_pool(deliveries, n_workers):
         pseudo = Pseudonymiser(key)
         return [record(con, *process(settings, pseudo, d)) for d in deliveries]
