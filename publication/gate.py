@@ -172,7 +172,6 @@ def secondary_frame(values: pl.DataFrame, territories: pl.DataFrame) -> pl.DataF
     return pl.concat([geo_groups, cat_groups])
 
 
-GATE_LP_MAX_VARS = 3000  # the gate runs once: linear programming on groups far larger than the masking's
 HOW = {"determinee": "valeur déterminée exactement",
        "encadree": "valeur encadrée à moins de trois possibilités"}
 
@@ -180,7 +179,7 @@ HOW = {"determinee": "valeur déterminée exactement",
 def attack_frame(values: pl.DataFrame, expected: Expected, threshold: int) -> tuple[pl.DataFrame, dict]:
     """Attack the published table: one row per exposed quantity (`cellule_exposee` names it), or
     one empty row; and the attack's summary."""
-    from socle.attack import attack_table, describe
+    from socle.attack import GATE_LP_MAX_VARS, attack_table, describe
 
     report, model = attack_table(values, expected.territories, expected.appartenance, threshold,
                                  lp_max_vars=GATE_LP_MAX_VARS)

@@ -41,6 +41,7 @@ from socle.relations import Model
 
 TOL = 1e-6
 LP_MAX_VARS = 60
+GATE_LP_MAX_VARS = 3000  # the publication gate's attack: linear programming on far larger groups
 RANDOM_DIRECTIONS = 2
 BOX = 1e9
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from socle.attack import LP_MAX_VARS, AttackReport, attack, hidden_variables
+from socle.attack import GATE_LP_MAX_VARS, LP_MAX_VARS, AttackReport, attack, hidden_variables
 from socle.relations import Model, build_model, variable_values
 
 log = logging.getLogger(__name__)
@@ -77,12 +77,16 @@ def mask(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
 
 def mask_with_report(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
                      appartenance: pl.DataFrame | None = None, period: str = "mois",
-                     lp_max_vars: int = LP_MAX_VARS) -> tuple[pl.DataFrame, MaskingReport]:
+                     lp_max_vars: int = LP_MAX_VARS,
+                     final_lp_max_vars: int = GATE_LP_MAX_VARS) -> tuple[pl.DataFrame, MaskingReport]:
+    """Mask `frame`; the rounds attack with linear programming on groups of at most `lp_max_vars`
+    unknowns, and the masking ends only when the publication gate's attack (`final_lp_max_vars`)
+    finds nothing either."""
     start = time.perf_counter()
     report = MaskingReport(cells=frame.height)
     model = build_model(frame, territories, appartenance, period=period)
     truth = variable_values(model, frame)
-    masked_cells, protected = plan(model, frame, truth, threshold, report, lp_max_vars)
+    masked_cells, protected = plan(model, frame, truth, threshold, report, lp_max_vars, final_lp_max_vars)
     report.masked_cells = int(masked_cells.sum())
     report.seconds = time.perf_counter() - start
     hit = pl.Series("_m", masked_cells)
@@ -96,7 +100,7 @@ def mask_with_report(frame: pl.DataFrame, territories: pl.DataFrame, threshold: 
 
 
 def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, report: MaskingReport,
-         lp_max_vars: int = LP_MAX_VARS) -> tuple[np.ndarray, np.ndarray]:
+         lp_max_vars: int = LP_MAX_VARS, final_lp_max_vars: int = GATE_LP_MAX_VARS) -> tuple[np.ndarray, np.ndarray]:
     """(masked cells, protected variables)."""
     n_cells = frame.height
     cell = model.cell_var["cellule"].to_numpy()
@@ -127,6 +131,7 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
     neighbours = _Neighbours(model)
     size = np.bincount(r, minlength=n_eq)
     cache: dict = {}   # the attack's result per group of unknowns, kept between rounds
+    final_cache: dict = {}   # the same for the gate's attack
 
     def masked_from(prot):
         m = primary_rows.copy()
@@ -164,6 +169,9 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
                 continue
         values = np.where(hidden, np.nan, truth)
         result = attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars, cache=cache)
+        if not result.exposed and final_lp_max_vars > lp_max_vars:
+            # what the gate will find: linear programming on the groups too large for the rounds
+            result = attack(model, values, hidden, threshold, lp_max_vars=final_lp_max_vars, cache=final_cache)
         report.attack = result
         if not result.exposed:
             break

@@ -276,3 +276,26 @@ def test_narrowing_is_caught_by_linear_programming():
     found = exposed(weak, terr, None)
     assert found["beneficiaires_sdd | departement 56 | 2024-02"] == ("encadree", 0.0, 1.0)
     assert exposed(mask(frame, terr, THRESHOLD), terr, None) == {}
+
+
+
+def test_the_masking_ends_only_when_the_gate_attack_finds_nothing(monkeypatch):
+    """The rounds bound by linear programming only small groups (LP_MAX_VARS); a narrowing in a
+    larger group is what the gate finds (a national bench run had its publication refused so: two
+    denominators of département 30 narrowed). The masking's last attack is the gate's own reach,
+    and it finds nothing."""
+    from socle import masking
+    from socle.attack import GATE_LP_MAX_VARS, attack
+
+    calls = []
+
+    def spy(*args, **kwargs):
+        result = attack(*args, **kwargs)
+        calls.append((kwargs["lp_max_vars"], len(result.exposed)))
+        return result
+
+    monkeypatch.setattr(masking, "attack", spy)
+    masked, report = masking.mask_with_report(table(FIG_A, TERR_A), TERR_A, THRESHOLD, appartenance=APP_A)
+    assert calls[-1] == (GATE_LP_MAX_VARS, 0)
+    assert report.attack.exposed == []
+    assert exposed(masked, TERR_A, APP_A) == {}
