@@ -51,20 +51,48 @@ def territories_of(dim_territoires: pl.DataFrame) -> pl.DataFrame:
     return dim_territoires.select(cols)
 
 
+CELLS = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite", "numerateur",
+         "denominateur", "valeur", "statut"]
+MASKED_SCHEMA = "publie"
+MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
+
+
+def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, threshold: int,
+                 appartenance: pl.DataFrame | None = None, reports: dict | None = None) -> pl.DataFrame:
+    """marts.indicateurs masked (columns CELLS, values unrounded): the one masking call shared by
+    the open data and the masked table stored in the snapshot for the dashboards."""
+    masked, report = mask_with_report(indicateurs.select(CELLS), territories_of(dim_territoires), threshold,
+                                      appartenance)
+    if reports is not None:
+        reports["masquage"] = report
+    return masked
+
+
+def store_masked_table(con, catalog: str, threshold: int) -> None:
+    """Write `catalog`.publie.indicateurs_masques: the masked cells of `catalog`.marts.indicateurs
+    and the threshold used (column seuil_secret). `con` has the snapshot attached as `catalog`."""
+    indicateurs = con.sql(f"select * from {catalog}.marts.indicateurs").pl()
+    dim_territoires = con.sql(f"select * from {catalog}.marts.dim_territoires").pl()
+    appartenance = con.sql(f"select * from {catalog}.marts.dim_territoires_appartenance").pl()
+    masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance).with_columns(
+        seuil_secret=pl.lit(threshold, dtype=pl.Int64))
+    con.execute(f"create schema if not exists {catalog}.{MASKED_SCHEMA}")
+    con.register("_masque", masked)
+    try:
+        con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{MASKED_TABLE} as select * from _masque")
+    finally:
+        con.unregister("_masque")
+
+
 def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame,
                     threshold: int, masker: Callable | None = None,
                     appartenance: pl.DataFrame | None = None, reports: dict | None = None) -> pl.DataFrame:
     """The open-data table (columns COLUMNS, parquet types), sorted for reading. `appartenance`
     (dim_territoires_appartenance) tells the masking which bassins lie within a département."""
-    territories = territories_of(dim_territoires)
-    cells = indicateurs.select("indicateur", "niveau", "code_territoire", "mois", "ventilation",
-                               "modalite", "numerateur", "denominateur", "valeur", "statut")
     if masker is None:
-        masked, report = mask_with_report(cells, territories, threshold, appartenance)
-        if reports is not None:
-            reports["masquage"] = report
+        masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance, reports)
     else:
-        masked = masker(cells, territories, threshold)
+        masked = masker(indicateurs.select(CELLS), territories_of(dim_territoires), threshold)
     order = dim_indicateurs.select(
         "indicateur", pl.col("libelle").alias("libelle_indicateur"),
         (pl.col("ordre") if "ordre" in dim_indicateurs.columns else pl.lit(0)).alias("_ordre"))

@@ -9,6 +9,7 @@ file named by `CURRENT` read-only and never the working warehouse.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,8 +39,12 @@ def current_snapshot(settings: Settings) -> Path | None:
     return settings.snapshots / name
 
 
-def publish(con: duckdb.DuckDBPyConnection, settings: Settings, schemas=PUBLISHED_SCHEMAS) -> Path:
-    """Copy the published schemas of the open warehouse into a new snapshot and switch to it."""
+def publish(con: duckdb.DuckDBPyConnection, settings: Settings, schemas=PUBLISHED_SCHEMAS,
+            complete: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None) -> Path:
+    """Copy the published schemas of the open warehouse into a new snapshot and switch to it.
+
+    `complete(con, "snap")`, when given, runs after the copy and before the switch, with the new
+    snapshot attached as `snap` (the asset writes the dashboards' masked table there)."""
     settings.snapshots.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     final = settings.snapshots / f"socle_{stamp}.duckdb"
@@ -53,6 +58,8 @@ def publish(con: duckdb.DuckDBPyConnection, settings: Settings, schemas=PUBLISHE
                 "and table_schema = ? order by table_name", [schema]).fetchall()
             for (table,) in tables:
                 con.execute(f'create table snap.{schema}."{table}" as select * from {schema}."{table}"')
+        if complete is not None:
+            complete(con, "snap")
     finally:
         con.execute("detach snap")
     fsync_path(building)

@@ -1,4 +1,4 @@
-"""Snapshot access: read-only, masked with socle.masking, new snapshot picked up, hostile URLs refused."""
+"""Snapshot access: read-only, masked with socle.masking (stored at publication), new snapshot picked up, hostile URLs refused."""
 
 from __future__ import annotations
 
@@ -175,3 +175,38 @@ def test_csv_download_neutralises_a_formula_in_a_label(instantane):
     assert not any(line.split(",")[6].startswith("=") for line in text.splitlines()[1:] if "," in line)
     # numbers keep their sign and type: only text cells are touched
     assert pl.read_csv(text.encode(), infer_schema_length=None)["valeur"].dtype == pl.Float64
+
+
+def _stocker_table_masquee(path, seuil):
+    """What the snapshot asset does at publication: the masked table written into the snapshot."""
+    from publication.table import store_masked_table
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as snap")
+        store_masked_table(con, "snap", seuil)
+        con.execute("detach snap")
+    finally:
+        con.close()
+
+
+def test_dashboards_read_the_masked_table_stored_at_publication_without_masking(instantane, monkeypatch):
+    from socle import masking
+
+    avant = data.courant().figures  # masked at load: the snapshot has no stored table yet
+    _stocker_table_masquee(instantane.path, seuil_du_seed())
+
+    def interdit(*args, **kwargs):
+        raise AssertionError("le tableau de bord ne doit pas masquer : la table masquée est dans l'instantané")
+
+    monkeypatch.setattr(masking, "mask", interdit)
+    monkeypatch.setattr(masking, "mask_with_report", interdit)
+    snap = data.courant()
+    with duckdb.connect(str(instantane.path), read_only=True) as con:
+        stockee = con.sql("select * from publie.indicateurs_masques").pl()
+    assert set(stockee["seuil_secret"].unique().to_list()) == {seuil_du_seed()}
+    want = stockee.filter((pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble")).drop(
+        "seuil_secret")
+    assert snap.figures.equals(want)
+    key = ["indicateur", "niveau", "code_territoire", "mois"]
+    assert snap.figures.sort(key).equals(avant.sort(key))  # the same cells as masking at load time

@@ -5,6 +5,8 @@ import duckdb
 
 from publication.analysts import build_analyst_files
 from publication.opendata import export_opendata
+from publication.source import masking_threshold
+from publication.table import store_masked_table
 from socle import snapshot
 
 INDICATEURS = dg.AssetKey(["marts", "indicateurs"])
@@ -13,15 +15,19 @@ SNAPSHOT = dg.AssetKey(["publication", "instantane"])
 
 @dg.asset(key=SNAPSHOT, group_name="publication", deps=[INDICATEURS],
           required_resource_keys={"socle"}, kinds={"duckdb"},
-          description="Instantané en lecture seule des marts, publié après le succès des contrôles "
-                      "bloquants ; le pointeur CURRENT est basculé en une seule opération atomique.")
+          description="Instantané en lecture seule des marts (et de publie.indicateurs_masques, la table "
+                      "masquée que lisent les tableaux de bord, calculée une fois ici), publié après le succès "
+                      "des contrôles bloquants ; le pointeur CURRENT est basculé en une seule opération atomique.")
 def instantane(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = context.resources.socle
+    threshold, _ = masking_threshold()
     with duckdb.connect(str(settings.warehouse)) as con:
-        path = snapshot.publish(con, settings)
+        path = snapshot.publish(con, settings,
+                                complete=lambda c, catalog: store_masked_table(c, catalog, threshold))
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute("select count(*) from marts.indicateurs").fetchone()[0]
-    return dg.MaterializeResult(metadata={"fichier": str(path), "lignes_indicateurs": rows})
+    return dg.MaterializeResult(metadata={"fichier": str(path), "lignes_indicateurs": rows,
+                                          "seuil_secret": threshold})
 
 
 @dg.asset(key=["publication", "analystes"], group_name="publication", deps=[SNAPSHOT],
