@@ -5,11 +5,11 @@ while the app runs is picked up at the next interaction, without a restart. Ever
 a snapshot is cached under a key made of its path, its modification time and the masking
 threshold: a new snapshot is a new key; an old one falls out of the cache.
 
-The dashboards never see unmasked figures: they read `publie.indicateurs_masques`, the masked
-copy of `marts.indicateurs` written into the snapshot when it is published (the open data's
-masking call, publication.table.masked_cells, on the same whole table with the same territorial
-referential, so that every screen and download shows exactly the open data's masked cells).
-A snapshot without that table, or masked with another threshold, is masked here as before.
+The dashboards never see unmasked figures: they read the masked cells through
+`publication.table.snapshot_masked_cells`, as the open data does: `publie.indicateurs_masques`,
+written into the snapshot when it is published, so that every screen and download shows exactly
+the open data's masked cells (a snapshot without that table, or masked with another threshold,
+is masked on reading by the same call).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from publication.table import CELLS, MASKED_SCHEMA, MASKED_TABLE
-from socle import masking, snapshot
+from publication.table import snapshot_masked_cells
+from socle import snapshot
 from socle.parameters import parameter
 from socle.settings import get_settings
 
@@ -139,17 +139,7 @@ def charger(cle: SnapshotKey) -> Snapshot:
         indicateurs = con.sql("select * from marts.dim_indicateurs order by ordre, indicateur").pl()
         territoires = con.sql("select * from marts.dim_territoires").pl()
         appartenance = con.sql("select * from marts.dim_territoires_appartenance").pl()
-        stocke = (MASKED_SCHEMA, MASKED_TABLE) in set(con.sql(
-            "select table_schema, table_name from information_schema.tables").fetchall())
-        if stocke:
-            masque = con.sql(f"select {', '.join(CELLS)}, seuil_secret from {MASKED_SCHEMA}.{MASKED_TABLE}").pl()
-            stocke = masque.height == 0 or set(masque["seuil_secret"].unique().to_list()) == {cle.seuil}
-            masque = masque.drop("seuil_secret")
-        if not stocke:  # an older snapshot, or another threshold: mask here, as the open data does
-            brut = con.sql(f"select {', '.join(CELLS)} from marts.indicateurs").pl()
-    if not stocke:
-        masque = masking.mask(brut, territoires.select("niveau", "code_territoire", "code_region", "code_departement"),
-                              cle.seuil, appartenance)
+        masque, _ = snapshot_masked_cells(con, cle.seuil)
     figures = masque.filter((pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble"))
     mois = sorted(figures["mois"].unique().to_list())
     return Snapshot(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,

@@ -34,7 +34,7 @@ from publication.readme import write_readme
 from publication.revisions import write_revisions
 from publication.schema import write_datapackage
 from publication.source import Snapshot, masking_threshold, open_snapshot
-from publication.table import csv_table, indicator_kinds, published_table, territories_of
+from publication.table import csv_table, indicator_kinds, published_table, snapshot_masked_cells, territories_of
 from socle import quality
 from socle.csv_safety import neutralise
 from socle.rounding import indicator_decimals
@@ -202,11 +202,14 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             appartenance = snapshot.frame(APPARTENANCE) if snapshot.columns(APPARTENANCE) else None
             kinds = indicator_kinds(dim_indicateurs)
             decimals = indicator_decimals(dim_indicateurs)
-            extra = {} if masker is None else {"masker": masker}
-            reports: dict = {}
+            masking_summary = None
+            if masker is None:  # the cells masked at the snapshot's publication (the dashboards' too)
+                masked, masking_summary = snapshot_masked_cells(snapshot.con, threshold)
+                extra = {"masked": masked}
+            else:
+                extra = {"masker": masker, "appartenance": appartenance}
             # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
-            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold,
-                                               appartenance=appartenance, reports=reports, **extra))
+            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra))
             text = csv_table(table, decimals)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
@@ -226,8 +229,8 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                          n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
                          warnings=warnings)
             expected = expected_from(snapshot, kinds, indicateurs, dim_territoires, decimals=decimals)
-        if "masquage" in reports:
-            info["masquage"] = reports["masquage"].summary()
+        if masking_summary is not None:
+            info["masquage"] = masking_summary
             log.info("masquage : %s", info["masquage"])
         info.update(lignes=table.height, cases_secretes=table.filter(pl.col("statut") == "secret").height,
                     revisions=revisions.height, fichiers=file_entries(building, DATA_FILES))

@@ -9,6 +9,7 @@ indicateurs_definitions). The kind of each indicator comes from dim_indicateurs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import polars as pl
@@ -55,6 +56,7 @@ CELLS = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "moda
          "denominateur", "valeur", "statut"]
 MASKED_SCHEMA = "publie"
 MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
+MASKING_REPORT = "rapport_masquage"  # in the snapshot: one row, the masking's summary (JSON)
 
 
 def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, threshold: int,
@@ -69,12 +71,14 @@ def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, thres
 
 
 def store_masked_table(con, catalog: str, threshold: int) -> None:
-    """Write `catalog`.publie.indicateurs_masques: the masked cells of `catalog`.marts.indicateurs
-    and the threshold used (column seuil_secret). `con` has the snapshot attached as `catalog`."""
+    """Write `catalog`.publie.indicateurs_masques (the masked cells of `catalog`.marts.indicateurs
+    and the threshold used, column seuil_secret) and `catalog`.publie.rapport_masquage (the
+    masking's summary). `con` has the snapshot attached as `catalog`."""
     indicateurs = con.sql(f"select * from {catalog}.marts.indicateurs").pl()
     dim_territoires = con.sql(f"select * from {catalog}.marts.dim_territoires").pl()
     appartenance = con.sql(f"select * from {catalog}.marts.dim_territoires_appartenance").pl()
-    masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance).with_columns(
+    reports: dict = {}
+    masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance, reports).with_columns(
         seuil_secret=pl.lit(threshold, dtype=pl.Int64))
     con.execute(f"create schema if not exists {catalog}.{MASKED_SCHEMA}")
     con.register("_masque", masked)
@@ -82,14 +86,40 @@ def store_masked_table(con, catalog: str, threshold: int) -> None:
         con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{MASKED_TABLE} as select * from _masque")
     finally:
         con.unregister("_masque")
+    con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{MASKING_REPORT} as select ? as resume",
+                [json.dumps(reports["masquage"].summary())])
+
+
+def snapshot_masked_cells(con, threshold: int) -> tuple[pl.DataFrame, dict | None]:
+    """The masked cells of the snapshot open on `con` and the masking's summary: those stored at
+    its publication when they were masked with `threshold`, else masked now by the same call (an
+    older snapshot, or another threshold). The open data and the dashboards both read them here."""
+    tables = set(con.sql("select table_schema, table_name from information_schema.tables").fetchall())
+    if (MASKED_SCHEMA, MASKED_TABLE) in tables:
+        stored = con.sql(f"select {', '.join(CELLS)}, seuil_secret from {MASKED_SCHEMA}.{MASKED_TABLE}").pl()
+        if stored.height == 0 or set(stored["seuil_secret"].unique().to_list()) == {threshold}:
+            summary = None
+            if (MASKED_SCHEMA, MASKING_REPORT) in tables:
+                summary = json.loads(con.execute(f"select resume from {MASKED_SCHEMA}.{MASKING_REPORT}").fetchone()[0])
+            return stored.drop("seuil_secret"), summary
+    appartenance = (con.sql("select * from marts.dim_territoires_appartenance").pl()
+                    if ("marts", "dim_territoires_appartenance") in tables else None)
+    reports: dict = {}
+    masked = masked_cells(con.sql("select * from marts.indicateurs").pl(),
+                          con.sql("select * from marts.dim_territoires").pl(), threshold, appartenance, reports)
+    return masked, reports["masquage"].summary()
 
 
 def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame,
                     threshold: int, masker: Callable | None = None,
-                    appartenance: pl.DataFrame | None = None, reports: dict | None = None) -> pl.DataFrame:
-    """The open-data table (columns COLUMNS, parquet types), sorted for reading. `appartenance`
-    (dim_territoires_appartenance) tells the masking which bassins lie within a département."""
-    if masker is None:
+                    appartenance: pl.DataFrame | None = None, reports: dict | None = None,
+                    masked: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The open-data table (columns COLUMNS, parquet types), sorted for reading. `masked`: cells
+    already masked (`snapshot_masked_cells`); else they are masked here, `appartenance`
+    (dim_territoires_appartenance) telling the masking which bassins lie within a département."""
+    if masked is not None:
+        masked = masked.select(CELLS)
+    elif masker is None:
         masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance, reports)
     else:
         masked = masker(indicateurs.select(CELLS), territories_of(dim_territoires), threshold)

@@ -135,12 +135,8 @@ def _avertissements(snapshot: Snapshot, deps: dict[str, str]) -> None:
     _telecharger("Télécharger les avertissements (CSV)", av, "qualite_avertissements.csv")
 
 
-def _csv(df: pl.DataFrame) -> bytes:
-    return spreadsheet_csv(df)
-
-
 def _telecharger(label: str, df: pl.DataFrame, name: str) -> None:
-    st.download_button(label, _csv(df), file_name=name, mime="text/csv", on_click="ignore", key=f"dl_{name}")
+    st.download_button(label, spreadsheet_csv(df), file_name=name, mime="text/csv", on_click="ignore", key=f"dl_{name}")
 
 
 def render() -> None:

@@ -275,3 +275,30 @@ def test_no_quality_warning_below_the_threshold(published):
     _, published = published
     manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["avertissements_qualite"] == []
+
+
+def test_the_open_data_takes_the_cells_masked_at_the_snapshot_publication(snapshot, monkeypatch):
+    """Masked once per snapshot: the open data reads `publie.indicateurs_masques` (as the
+    dashboards do) instead of masking again, and publishes exactly the same table."""
+    import duckdb
+
+    from publication import table
+    from publication.source import current_snapshot
+
+    again = export_opendata(snapshot, DAY)
+    masked_here = (again / "indicateurs.csv").read_bytes()
+    with duckdb.connect() as con:
+        con.execute(f"attach '{current_snapshot(snapshot)}' as snap")
+        table.store_masked_table(con, "snap", 11)
+        con.execute("detach snap")
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the open data must not mask again: the snapshot holds its masked cells")
+
+    monkeypatch.setattr(table, "mask_with_report", forbidden)
+    stored = export_opendata(snapshot, DAY)
+    assert (stored / "indicateurs.csv").read_bytes() == masked_here
+    first, second = (json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["masquage"]
+                     for folder in (again, stored))
+    for key in ("cellules", "cellules_masquees", "quantites_complementaires"):
+        assert second[key] == first[key]
