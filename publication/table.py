@@ -57,6 +57,10 @@ CELLS = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "moda
 MASKED_SCHEMA = "publie"
 MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
 MASKING_REPORT = "rapport_masquage"  # in the snapshot: one row, the masking's summary (JSON)
+# The rows of marts.indicateurs that are published (open data, dashboards): the `ensemble` rows.
+# The breakdown rows (pilotage.md) stay in the warehouse and the analyst files until the masking
+# and the gate's attack cover the breakdowns' additivity (issue #20).
+PUBLISHED_ROWS = "select * from {catalog}marts.indicateurs where ventilation = 'ensemble'"
 
 
 def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, threshold: int,
@@ -74,7 +78,7 @@ def store_masked_table(con, catalog: str, threshold: int) -> None:
     """Write `catalog`.publie.indicateurs_masques (the masked cells of `catalog`.marts.indicateurs
     and the threshold used, column seuil_secret) and `catalog`.publie.rapport_masquage (the
     masking's summary). `con` has the snapshot attached as `catalog`."""
-    indicateurs = con.sql(f"select * from {catalog}.marts.indicateurs").pl()
+    indicateurs = con.sql(PUBLISHED_ROWS.format(catalog=f"{catalog}.")).pl()
     dim_territoires = con.sql(f"select * from {catalog}.marts.dim_territoires").pl()
     appartenance = con.sql(f"select * from {catalog}.marts.dim_territoires_appartenance").pl()
     reports: dict = {}
@@ -105,7 +109,7 @@ def snapshot_masked_cells(con, threshold: int) -> tuple[pl.DataFrame, dict | Non
     appartenance = (con.sql("select * from marts.dim_territoires_appartenance").pl()
                     if ("marts", "dim_territoires_appartenance") in tables else None)
     reports: dict = {}
-    masked = masked_cells(con.sql("select * from marts.indicateurs").pl(),
+    masked = masked_cells(con.sql(PUBLISHED_ROWS.format(catalog="")).pl(),
                           con.sql("select * from marts.dim_territoires").pl(), threshold, appartenance, reports)
     return masked, reports["masquage"].summary()
 

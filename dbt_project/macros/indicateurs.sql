@@ -14,7 +14,9 @@
                           l'indicateur n'a pas de dénominateur (effectifs) ;
     valeur_individuelle   la mesure de la personne pour une moyenne ou une médiane (vide
                           hors du dénominateur ; vide partout pour un effectif ou un taux) ;
-  et, si `departement` est donné, la colonne qu'il nomme.
+  et, si `departement` est donné, la colonne qu'il nomme ; et une colonne par ventilation de
+  `ventilations`, nommée comme elle (sexe, tranche_age, …), qui porte la modalité de la
+  personne, jamais vide (macros de macros/ventilations.sql).
 
   `valeur` : comment le chiffre se calcule à partir de ces lignes :
     'effectif' (le numérateur), 'taux' (numérateur / dénominateur),
@@ -27,10 +29,19 @@
   n'a pas livré. La partie nationale de la règle (France Travail) et le statut se décident
   dans marts.indicateurs.
 
+  `ventilations` : les ventilations de l'indicateur (pilotage.md ; la liste doit être celle du
+  seed indicateurs_ventilations, ce que vérifie tests/indicators/test_un_modele_par_indicateur.py).
+  Chaque territoire et mois reçoit la ligne « ensemble » et une ligne par (ventilation,
+  modalité) présente : les catégories d'une ventilation partitionnent la population de la ligne
+  « ensemble », leurs effectifs, numérateurs et dénominateurs s'y additionnent exactement. Les
+  moyennes et médianes sont calculées dans chaque catégorie. Les lignes sont d'abord regroupées
+  au grain le plus fin (territoires, mois, modalités), puis chaque ventilation est sommée depuis
+  ce grain.
+
   Seuls comptent les mois calculés dont le fichier CAF/MSA a été livré ; un territoire sans
   personne dans la population n'a pas de ligne (marts.indicateurs complète la grille).
 -#}
-{% macro deployer_territoires(indicateur, personnes, valeur, departement=none) -%}
+{% macro deployer_territoires(indicateur, personnes, valeur, departement=none, ventilations=[]) -%}
 {%- if valeur not in ['effectif', 'taux', 'moyenne', 'mediane'] -%}
     {{ exceptions.raise_compiler_error("deployer_territoires : valeur inconnue « " ~ valeur ~ " » pour " ~ indicateur) }}
 {%- endif -%}
@@ -53,7 +64,8 @@ placees as (
         {{ ('p.' ~ departement) if departement else 't.code_departement' }} as departement_maturite,
         p.au_numerateur,
         p.au_denominateur,
-        p.valeur_individuelle
+        p.valeur_individuelle{% for v in ventilations %},
+        p.{{ v }}{% endfor %}
     from personnes as p
     inner join mois_calcules as m
         on m.mois = p.mois
@@ -97,7 +109,8 @@ lignes as (
         p.code_bassin,
         p.au_numerateur,
         p.au_denominateur,
-        p.valeur_individuelle,
+        p.valeur_individuelle,{% for v in ventilations %}
+        p.{{ v }},{% endfor %}
         coalesce(d.manque, 0) as departement_manquant
     from placees as p
     left join departements_manquants as d
@@ -105,17 +118,64 @@ lignes as (
        and d.mois = p.mois
 ),
 
-agregats as (
-    {{ agreger_par_niveau('lignes',
-        'count(*) as nb_personnes,
+-- grain le plus fin : territoires × mois × modalités de toutes les ventilations
+cellules as (
+    select
+        mois,
+        code_region,
+        code_departement,
+        code_bassin,{% for v in ventilations %}
+        {{ v }},{% endfor %}
+        count(*) as nb_personnes,
         sum(au_numerateur) as numerateur,
         sum(au_denominateur) as denominateur,
-        ' ~ ('avg(valeur_individuelle)' if valeur == 'moyenne' else 'cast(null as ' ~ type_double() ~ ')') ~ ' as moyenne,
-        max(departement_manquant) as departements_manquants') }}
+        sum(valeur_individuelle) as somme_valeurs,
+        count(valeur_individuelle) as nb_valeurs,
+        max(departement_manquant) as departements_manquants
+    from lignes
+    group by mois, code_region, code_departement, code_bassin{% for v in ventilations %}, {{ v }}{% endfor %}
+),
+
+-- la ligne « ensemble » et une ligne par ventilation, depuis le grain le plus fin
+eclatees as (
+    {%- for v in ['ensemble'] + ventilations %}
+    select
+        '{{ v }}' as ventilation,
+        {{ "'ensemble'" if v == 'ensemble' else v }} as modalite,
+        mois, code_region, code_departement, code_bassin,
+        nb_personnes, numerateur, denominateur, somme_valeurs, nb_valeurs, departements_manquants
+    from cellules
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+agregats as (
+    {{ agreger_par_niveau('eclatees',
+        'sum(nb_personnes) as nb_personnes,
+        sum(numerateur) as numerateur,
+        sum(denominateur) as denominateur,
+        ' ~ ('cast(sum(somme_valeurs) as ' ~ type_double() ~ ') / nullif(sum(nb_valeurs), 0)' if valeur == 'moyenne' else 'cast(null as ' ~ type_double() ~ ')') ~ ' as moyenne,
+        max(departements_manquants) as departements_manquants', ['ventilation', 'modalite']) }}
 ){% if valeur == 'mediane' %},
 
+-- valeurs individuelles de chaque ventilation, pour les médianes
+lignes_eclatees as (
+    {%- for v in ['ensemble'] + ventilations %}
+    select
+        '{{ v }}' as ventilation,
+        {{ "'ensemble'" if v == 'ensemble' else v }} as modalite,
+        mois, code_region, code_departement, code_bassin, valeur_individuelle
+    from lignes
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
 medianes as (
-    {{ mediane_par_niveau('lignes', 'valeur_individuelle') }}
+    {{ mediane_par_niveau('lignes_eclatees', 'valeur_individuelle', ['ventilation', 'modalite']) }}
 ){% endif %}
 
 select
@@ -123,6 +183,8 @@ select
     a.niveau,
     a.code_territoire,
     a.mois,
+    cast(a.ventilation as {{ dbt.type_string() }}) as ventilation,
+    cast(a.modalite as {{ dbt.type_string() }}) as modalite,
     cast(a.numerateur as bigint) as numerateur,
     cast(a.denominateur as bigint) as denominateur,
     {% if valeur == 'effectif' -%}
@@ -142,5 +204,7 @@ left join medianes as m
     on m.niveau = a.niveau
    and m.code_territoire = a.code_territoire
    and m.mois = a.mois
+   and m.ventilation = a.ventilation
+   and m.modalite = a.modalite
 {%- endif %}
 {%- endmacro %}

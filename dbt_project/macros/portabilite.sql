@@ -57,44 +57,48 @@
     ]) }}
 {%- endmacro %}
 
-{#- Agrège `relation` (lignes individuelles portant code_region, code_departement,
-    code_bassin et mois) à chacun des quatre niveaux, directement depuis les lignes
-    individuelles (jamais par sommation d'un niveau à l'autre). -#}
-{% macro agreger_par_niveau(relation, mesures) -%}
+{#- Agrège `relation` (lignes portant code_region, code_departement, code_bassin et mois)
+    à chacun des quatre niveaux, directement depuis ces lignes (jamais par sommation d'un
+    niveau à l'autre). `groupes` : colonnes de regroupement en plus du territoire et du mois
+    (par exemple ventilation et modalite), rendues telles quelles. -#}
+{% macro agreger_par_niveau(relation, mesures, groupes=[]) -%}
+    {%- set en_plus = (groupes | join(', ') ~ ', ') if groupes else '' %}
     {%- for niveau, colonne in niveaux_territoriaux() %}
     select
         '{{ niveau }}' as niveau,
         {{ colonne if colonne else "'FR'" }} as code_territoire,
-        mois,
+        {{ en_plus }}mois,
         {{ mesures }}
     from {{ relation }}
-    group by {% if colonne %}{{ colonne }}, {% endif %}mois
+    group by {% if colonne %}{{ colonne }}, {% endif %}{{ en_plus }}mois
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
 
 {#- Médiane continue de `valeur` à chacun des quatre niveaux, en SQL standard : rang des
     valeurs triées, puis moyenne de la valeur centrale (effectif impair) ou des deux valeurs
-    centrales (effectif pair) : 2 × rang ∈ {n, n + 1, n + 2}. -#}
-{% macro mediane_par_niveau(relation, valeur) -%}
+    centrales (effectif pair) : 2 × rang ∈ {n, n + 1, n + 2}. `groupes` : comme pour
+    agreger_par_niveau. -#}
+{% macro mediane_par_niveau(relation, valeur, groupes=[]) -%}
+    {%- set en_plus = (groupes | join(', ') ~ ', ') if groupes else '' %}
     {%- for niveau, colonne in niveaux_territoriaux() %}
     {%- set partition = (colonne ~ ', ') if colonne else '' %}
     select
         '{{ niveau }}' as niveau,
         {{ colonne if colonne else "'FR'" }} as code_territoire,
-        mois,
+        {{ en_plus }}mois,
         avg({{ valeur }}) as mediane
     from (
         select
-            {{ partition }}mois,
+            {{ partition }}{{ en_plus }}mois,
             {{ valeur }},
-            row_number() over (partition by {{ partition }}mois order by {{ valeur }}) as rang,
-            count(*) over (partition by {{ partition }}mois) as effectif
+            row_number() over (partition by {{ partition }}{{ en_plus }}mois order by {{ valeur }}) as rang,
+            count(*) over (partition by {{ partition }}{{ en_plus }}mois) as effectif
         from {{ relation }}
         where {{ valeur }} is not null
     ) as classees
     where 2 * rang in (effectif, effectif + 1, effectif + 2)
-    group by {{ partition }}mois
+    group by {{ partition }}{{ en_plus }}mois
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}

@@ -45,8 +45,8 @@ def test_la_description_de_chaque_modele_reprend_la_definition():
         assert modele["name"] == f"ind_{code}"
         assert definition["definition"] in " ".join(modele["description"].split()), code
         assert {c["name"] for c in modele["columns"]} == {
-            "indicateur", "niveau", "code_territoire", "mois", "numerateur", "denominateur", "valeur",
-            "nb_personnes", "est_provisoire_departements"}
+            "indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite", "numerateur",
+            "denominateur", "valeur", "nb_personnes", "est_provisoire_departements"}
 
 
 def test_regles_de_maturite_gouvernees():
@@ -55,3 +55,26 @@ def test_regles_de_maturite_gouvernees():
     assert {r["indicateur"] for r in regles} <= set(_definitions())
     # beneficiaires_sdd est toujours définitif : aucune livraison attendue
     assert not [r for r in regles if r["indicateur"] == "beneficiaires_sdd"]
+
+
+def _ventilations_gouvernees() -> dict[str, list[str]]:
+    with open(PARAMETRES / "indicateurs_ventilations.csv", encoding="utf-8", newline="") as f:
+        lignes = list(csv.DictReader(f))
+    par_indicateur: dict[str, list[str]] = {}
+    for r in lignes:
+        par_indicateur.setdefault(r["indicateur"], []).append(r["ventilation"])
+    return par_indicateur
+
+
+def test_chaque_modele_calcule_exactement_les_ventilations_du_seed():
+    """Le modèle ind_<code> passe à deployer_territoires la liste du seed indicateurs_ventilations,
+    dans son ordre : une ventilation du seed absente du modèle donnerait des zéros dans la grille
+    (et le test ventilations_additives échouerait), une ventilation du modèle absente du seed
+    disparaîtrait du mart."""
+    gouvernees = _ventilations_gouvernees()
+    assert set(gouvernees) <= set(_definitions())
+    for code in _definitions():
+        sql = (MODELES / f"ind_{code}.sql").read_text(encoding="utf-8")
+        trouve = re.search(r"ventilations=\[([^\]]*)\]", sql)
+        dans_le_modele = re.findall(r"'([a-z_]+)'", trouve.group(1)) if trouve else []
+        assert dans_le_modele == gouvernees.get(code, []), code

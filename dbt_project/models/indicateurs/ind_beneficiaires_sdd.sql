@@ -6,10 +6,13 @@
     select
         mois,
         code_commune,
+        sexe,
+        tranche_age,
+        anciennete_droit,
         1 as au_numerateur,
         cast(null as integer) as au_denominateur,
         cast(null as integer) as valeur_individuelle
     from {{ ref('int_beneficiaires_sdd_mois') }}
 {% endset %}
 
-{{ deployer_territoires('beneficiaires_sdd', personnes, valeur='effectif') }}
+{{ deployer_territoires('beneficiaires_sdd', personnes, valeur='effectif', ventilations=['sexe', 'tranche_age', 'anciennete_droit']) }}

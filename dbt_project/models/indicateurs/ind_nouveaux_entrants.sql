@@ -7,6 +7,8 @@
     select
         mois,
         code_commune,
+        sexe,
+        tranche_age,
         departement,
         1 as au_numerateur,
         cast(null as integer) as au_denominateur,
@@ -14,4 +16,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('nouveaux_entrants', personnes, valeur='effectif', departement='departement') }}
+{{ deployer_territoires('nouveaux_entrants', personnes, valeur='effectif', ventilations=['sexe', 'tranche_age'], departement='departement') }}

@@ -7,10 +7,13 @@
     select
         mois,
         code_commune,
+        sexe,
+        tranche_age,
+        anciennete_droit,
         case when est_intensif then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
         cast(null as integer) as valeur_individuelle
     from {{ ref('int_beneficiaires_sdd_mois') }}
 {% endset %}
 
-{{ deployer_territoires('part_accompagnement_intensif', personnes, valeur='taux') }}
+{{ deployer_territoires('part_accompagnement_intensif', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'anciennete_droit']) }}

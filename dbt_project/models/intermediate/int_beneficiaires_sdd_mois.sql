@@ -3,13 +3,18 @@
 -- Un épisode court à fin(M) quand date_debut ≤ fin(M) et date_fin vide ou ≥ fin(M) ; il est
 -- intensif si sa modalité est dans la liste gouvernée (seed modalites_intensives) ou si
 -- heures_hebdo ≥ 15. Les épisodes de tous les départements et de France Travail comptent.
+-- Modalités des ventilations du stock (pilotage.md) : sexe, tranche d'âge (année du mois −
+-- année de naissance) et ancienneté du droit, lues sur la ligne caf(p, M) qui place la personne.
 with population as (
     select
         personne,
         mois,
         {{ fin_mois('mois') }} as fin_mois,
         code_commune,
-        code_departement
+        code_departement,
+        {{ modalite_sexe('sexe') }} as sexe,
+        {{ modalite_tranche_age('mois', 'annee_naissance') }} as tranche_age,
+        {{ modalite_anciennete_droit('date_ouverture_droit', 'mois') }} as anciennete_droit
     from {{ ref('int_caf_personne_mois') }}
     where est_stock
 ),
@@ -47,6 +52,9 @@ select
     p.mois,
     p.code_commune,
     p.code_departement,
+    p.sexe,
+    p.tranche_age,
+    p.anciennete_droit,
     c.personne is not null as est_accompagne,
     coalesce(c.est_intensif = 1, false) as est_intensif
 from population as p

@@ -13,6 +13,7 @@ select
     c.code_region,
     r.sexe,
     r.annee_naissance,
+    r.date_ouverture_droit,
     r.etat_droit,
     r.etat_droit = 'ouvert' and coalesce(r.soumis_droits_devoirs, false) as est_sdd,
     r.etat_droit = 'ouvert' and coalesce(r.droit_versable, false) as est_versable,

@@ -29,12 +29,14 @@ caf as (
         code_commune,
         code_departement,
         etat_droit,
-        est_stock
+        est_stock,
+        sexe,
+        annee_naissance
     from {{ ref('int_caf_personne_mois') }}
 ),
 
 stock as (
-    select personne, mois, idx, code_commune, code_departement
+    select personne, mois, idx, code_commune, code_departement, sexe, annee_naissance
     from caf
     where est_stock
 ),
@@ -46,7 +48,9 @@ candidats as (
         s.code_departement as departement,
         s.mois,
         s.idx,
-        s.code_commune
+        s.code_commune,
+        s.sexe,
+        s.annee_naissance
     from stock as s
     inner join mois as m
         on m.mois = s.mois
@@ -184,7 +188,9 @@ select
     c.personne,
     c.departement,
     c.mois,
-    c.code_commune
+    c.code_commune,
+    {{ modalite_sexe('c.sexe') }} as sexe,
+    {{ modalite_tranche_age('c.mois', 'c.annee_naissance') }} as tranche_age
 from candidats as c
 left join suivis_en_cours as s
     on s.personne = c.personne

@@ -5,7 +5,7 @@
 -- avant un dossier vide). Sa date_orientation termine le délai. Sans dossier d'entrée, le
 -- nouvel entrant reste dans les dénominateurs des deux taux comme « non orienté ».
 with entrants as (
-    select personne, departement, mois, code_commune
+    select personne, departement, mois, code_commune, sexe, tranche_age
     from {{ ref('int_entrees_sdd') }}
 ),
 
@@ -50,6 +50,8 @@ select
     e.departement,
     e.mois,
     e.code_commune,
+    e.sexe,
+    e.tranche_age,
     d.date_reception_notification as date_t0,
     d.date_orientation,
     case

@@ -1,5 +1,7 @@
--- marts.indicateurs : une ligne par indicateur × territoire du référentiel × mois calculé,
--- zéros compris, ventilation = modalite = 'ensemble' (indicators.md, « The output table »).
+-- marts.indicateurs : une ligne par indicateur × territoire du référentiel × mois calculé ×
+-- (ventilation, modalité), zéros compris (indicators.md, « The output table » ; pilotage.md,
+-- « Breakdowns ») : la ligne ventilation = modalite = 'ensemble', et une ligne par modalité de
+-- chaque ventilation de l'indicateur (seeds indicateurs_ventilations et ventilations).
 -- La grille (territoires × mois × indicateurs du seed indicateurs_definitions) est jointe à
 -- l'union des modèles ind_<code> (models/indicateurs/, un par indicateur : population,
 -- numérateur, dénominateur, valeur, département de maturité). La nature de l'indicateur
@@ -27,6 +29,19 @@ with mois as (
     where est_calcule
 ),
 
+-- chaque indicateur : sa ligne « ensemble » et les modalités de ses ventilations
+definitions as (
+    select indicateur, type_indicateur, 'ensemble' as ventilation, 'ensemble' as modalite
+    from {{ ref('indicateurs_definitions') }}
+    union all
+    select d.indicateur, d.type_indicateur, v.ventilation, v.modalite
+    from {{ ref('indicateurs_definitions') }} as d
+    inner join {{ ref('indicateurs_ventilations') }} as iv
+        on iv.indicateur = d.indicateur
+    inner join {{ ref('ventilations') }} as v
+        on v.ventilation = iv.ventilation
+),
+
 grille as (
     select
         t.mois,
@@ -34,17 +49,19 @@ grille as (
         t.code_territoire,
         d.indicateur,
         d.type_indicateur,
+        d.ventilation,
+        d.modalite,
         m.caf_livre
     from {{ ref('int_territoires_mois') }} as t
     inner join mois as m
         on m.mois = t.mois
-    cross join {{ ref('indicateurs_definitions') }} as d
+    cross join definitions as d
 ),
 
 chiffres as (
     {%- for modele in modeles_indicateurs %}
-    select indicateur, niveau, code_territoire, mois, numerateur, denominateur, valeur,
-        nb_personnes, est_provisoire_departements
+    select indicateur, niveau, code_territoire, mois, ventilation, modalite, numerateur,
+        denominateur, valeur, nb_personnes, est_provisoire_departements
     from {{ ref(modele) }}
     {%- if not loop.last %}
     union all
@@ -87,6 +104,8 @@ figures as (
         g.niveau,
         g.code_territoire,
         g.mois,
+        g.ventilation,
+        g.modalite,
         case
             when not g.caf_livre then null
             when g.type_indicateur in ('effectif', 'taux') then coalesce(c.numerateur, 0)
@@ -103,8 +122,8 @@ figures as (
         case
             when not g.caf_livre then 'provisoire'
             when coalesce(f.manque_meme_sans_population, 0) = 1 then 'provisoire'
-            when coalesce(c.nb_personnes, 0) = 0 then 'definitif'
-            when c.est_provisoire_departements then 'provisoire'
+            when coalesce(e.nb_personnes, 0) = 0 then 'definitif'
+            when e.est_provisoire_departements then 'provisoire'
             when coalesce(f.manque, 0) = 1 then 'provisoire'
             else 'definitif'
         end as statut
@@ -114,6 +133,15 @@ figures as (
        and c.niveau = g.niveau
        and c.code_territoire = g.code_territoire
        and c.mois = g.mois
+       and c.ventilation = g.ventilation
+       and c.modalite = g.modalite
+    -- la ligne « ensemble » du même chiffre, qui décide du statut
+    left join chiffres as e
+        on e.indicateur = g.indicateur
+       and e.niveau = g.niveau
+       and e.code_territoire = g.code_territoire
+       and e.mois = g.mois
+       and e.ventilation = 'ensemble'
     left join livraisons_nationales as f
         on f.indicateur = g.indicateur
        and f.mois = g.mois
@@ -124,8 +152,8 @@ select
     cast(niveau as {{ dbt.type_string() }}) as niveau,
     cast(code_territoire as {{ dbt.type_string() }}) as code_territoire,
     cast(mois as date) as mois,
-    cast('ensemble' as {{ dbt.type_string() }}) as ventilation,
-    cast('ensemble' as {{ dbt.type_string() }}) as modalite,
+    cast(ventilation as {{ dbt.type_string() }}) as ventilation,
+    cast(modalite as {{ dbt.type_string() }}) as modalite,
     cast(numerateur as bigint) as numerateur,
     cast(denominateur as bigint) as denominateur,
     cast(valeur as {{ type_double() }}) as valeur,
