@@ -290,7 +290,7 @@ class Entrepot:
         with duckdb.connect(str(entrepot), read_only=True) as con:
             lignes = con.execute(
                 "select indicateur, niveau, code_territoire, strftime(mois, '%Y-%m'), "
-                "numerateur, denominateur, valeur, statut from marts.indicateurs"
+                "numerateur, denominateur, valeur, statut from marts.indicateurs where ventilation = 'ensemble'"
             ).fetchall()
         figures = {tuple(l[:4]): Figure(*l[4:]) for l in lignes}
         return Resultats(entrepot, figures, duree, sortie, set(self.noms))

@@ -37,7 +37,7 @@ def test_mois_sans_fichier_caf(substitut):
         "where mois = '2023-09-01'")
     assert lignes == [(None, None, None, PROV)]
     assert substitut.requete(
-        "select count(*) from marts.indicateurs where mois = '2023-09-01'") == [((120 + 334) * 9,)]
+        "select count(*) from marts.indicateurs where mois = '2023-09-01' and ventilation = 'ensemble'") == [((120 + 334) * 9,)]
     assert substitut.requete(
         "select nb_livraisons_rejetees from marts.fct_livraisons_manquantes "
         "where type_fichier = 'rsa' and mois = '2023-09-01'") == [(1,)]

@@ -102,7 +102,7 @@ def test_marts_are_untouched(published):
     with duckdb.connect(str(current_snapshot(snapshot)), read_only=True) as con:
         assert con.execute("select count(*) from marts.indicateurs where statut = 'secret'").fetchone() == (0,)
         assert con.execute("select numerateur from marts.indicateurs where indicateur = 'beneficiaires_sdd' "
-                           "and code_territoire = '56' and mois = '2024-01-01'").fetchone() == (5,)
+                           "and code_territoire = '56' and mois = '2024-01-01' and ventilation = 'ensemble'").fetchone() == (5,)
 
 
 def test_frictionless_validate_passes(published):
