@@ -156,8 +156,26 @@ def test_grille_complete(parcours):
     assert parcours.requete(
         "select min(mois), max(mois) from marts.indicateurs")[0] == (
         __import__("datetime").date(2023, 5, 1), __import__("datetime").date(2024, 8, 1))
+    # chaque indicateur a exactement sa ligne « ensemble » et les modalités de ses ventilations gouvernées
+    assert parcours.requete("""
+        select count(*) from (
+            (select distinct indicateur, ventilation, modalite from marts.indicateurs
+             except
+             (select indicateur, 'ensemble', 'ensemble' from seeds.indicateurs_definitions
+              union all
+              select iv.indicateur, v.ventilation, v.modalite
+              from seeds.indicateurs_ventilations as iv
+              inner join seeds.ventilations as v on v.ventilation = iv.ventilation))
+            union all
+            (select iv.indicateur, v.ventilation, v.modalite
+             from seeds.indicateurs_ventilations as iv
+             inner join seeds.ventilations as v on v.ventilation = iv.ventilation
+             except
+             select distinct indicateur, ventilation, modalite from marts.indicateurs)
+        )""") == [(0,)]
     assert parcours.requete(
-        "select distinct ventilation, modalite from marts.indicateurs") == [("ensemble", "ensemble")]
+        "select count(*) from marts.indicateurs where indicateur = 'beneficiaires_sdd' and niveau = 'bassin' "
+        "and mois = '2024-08-01'") == [(104 * (1 + 3 + 7 + 4),)]
 
 
 def test_types_de_la_table_de_sortie(parcours):
