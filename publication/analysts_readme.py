@@ -43,7 +43,7 @@ def readme_text(paths: list[Path], threshold: int) -> str:
             regional |= set(objects_of(path))
     names = sorted(national | regional, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
     regions = [p.name.removesuffix(".duckdb") for p in paths if p.name != "national.duckdb"]
-    example = f"{regions[0]}.duckdb" if regions else "national.duckdb"
+    example = "national.duckdb" if not regions else ("53.duckdb" if "53" in regions else f"{regions[0]}.duckdb")
     tables = "\n".join(f"- `{n}` ({describe_table(n)[0]}) : {describe_table(n)[1]}{_where(n, national, regional)}"
                        for n in names)
     return f"""# Fichiers des analystes (DREETS, DGEFP)
