@@ -65,7 +65,8 @@ SOURCE_MART = {
 SPECIFIC = {
     ("territoires", "chevauche_plusieurs_regions"): "Vrai pour un bassin qui s'étend sur plusieurs régions : il "
         "figure dans le fichier de chacune, avec ses chiffres entiers (personnes des autres régions comprises).",
-    ("indicateurs_lisibles", "mois_texte"): "Mois de référence en texte AAAA-MM, comme la colonne mois de l'open data.",
+    ("indicateurs_lisibles", "mois_texte"): "Mois de référence en texte AAAA-MM, comme la colonne mois de "
+                                            "l'open data.",
     ("indicateurs_dernier_mois", "mois_texte"): "Mois de référence en texte AAAA-MM, comme la colonne mois de "
                                                 "l'open data.",
     ("dictionnaire", "nom_table"): "Nom de la table ou de la vue.",
@@ -77,9 +78,11 @@ SPECIFIC = {
     ("manifeste", "valeur"): "Sa valeur.",
     ("comparaison", "statut"): "definitif, provisoire ou secret (secret statistique : valeur, numérateur et "
                                "dénominateur vides), comme dans l'open data.",
-    ("comparaison", "valeur"): "Le chiffre publié (pleine précision, l'open data l'arrondit) ; vide quand il est secret.",
+    ("comparaison", "valeur"): "Le chiffre publié (pleine précision, l'open data l'arrondit) ; vide quand il "
+                               "est secret.",
     ("comparaison", "numerateur"): "Taux : numérateur ; effectifs : l'effectif ; vide quand la case est secrète.",
-    ("comparaison", "denominateur"): "Taux et délais : la population de référence ; vide quand la case est secrète.",
+    ("comparaison", "denominateur"): "Taux et délais : la population de référence ; vide quand la case est "
+                                     "secrète.",
     ("comparaison", "niveau"): "national ou region.",
     ("definitions_indicateurs", "libelle"): "Libellé long de l'indicateur (libelle_court : en-têtes des tableaux).",
 }
