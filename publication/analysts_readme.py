@@ -112,8 +112,9 @@ sens. `strftime(mois, '%Y-%m')` passe de l'un à l'autre ; les vues `indicateurs
   usage limité au pilotage de l'action publique (jamais pour contrôler ou sanctionner une personne
   ou un conseiller, ni pour orienter une personne automatiquement) ; aucune tentative de
   ré-identification, aucun rapprochement avec un autre fichier nominatif ; pas de copie hors de
-  l'environnement habilité ; les copies et extraits suivent la durée de conservation du socle et
-  sont supprimés quand le fichier est reconstruit sans les mois purgés.
+  l'environnement habilité ; aucune copie de lignes individuelles n'est gardée au-delà de la durée
+  de conservation des données individuelles du socle (48 mois par défaut) : quand le fichier
+  reconstruit n'a plus les mois purgés, vos extraits ne doivent plus les avoir non plus.
 
 ## Avant de republier quoi que ce soit : le secret statistique
 
