@@ -237,7 +237,10 @@ def build_analyst_files(settings: Settings) -> list[Path]:
     with atomic.exclusive(settings.home / "analystes.lock"):
         folder.mkdir(parents=True, exist_ok=True)
         for p in [*folder.glob(".*.construction-*"), *folder.glob(".*.ancien-*")]:
-            shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink(missing_ok=True)
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink(missing_ok=True)
         return _build_all(settings, folder)
 
 
