@@ -3,31 +3,43 @@ and one `<code_region>.duckdb` per région, rebuilt from the current snapshot (o
 
 Unmasked aggregates of the audience's territories only. A région's file holds its région, its
 départements and every bassin that touches it (per dim_territoires_appartenance: a bassin
-spanning régions is in each of their files, with its whole figures); it holds no national row
-and nothing of another région ("nothing of other régions": the national figure minus the
-région's would be the rest of the country). Data-quality tables are kept for the national
+spanning régions is in each of their files, with its whole figures); it holds no unmasked
+national row and nothing unmasked of another région ("nothing of other régions": the national
+figure minus the région's would be the rest of the country). For comparison, a région's file
+holds `comparaison`: the national and régional cells exactly as the open data publishes them,
+masked (the cells stored in the snapshot at its publication, `snapshot_masked_cells`), values
+unrounded, `mois` a DATE like everywhere in the file. Data-quality tables are kept for the national
 producers (CAF/MSA, France Travail, referential) and the région's départements. Person-level
 facts (`marts.fct_personnes_mois`, when the snapshot has it) are kept for persons living in
 the région (`code_region`), without the columns privacy.md forbids (see FORBIDDEN).
 
 Each file is built under a hidden temporary name in the same folder, then renamed into place.
 It carries French views, a `dictionnaire` (nom_table, genre, colonne, type, description) and a
-`manifeste` (+ `manifeste_livraisons`, the deliveries and their checksums).
+`manifeste` (+ `manifeste_livraisons`, the deliveries and their checksums). It is written in
+DuckDB's storage version STORAGE_VERSION (publication.analysts_format), which DuckDB 1.4.0 and
+later open; its tables and views are also written as Parquet beside it (`53_parquet/`), and the
+folder gets a French README.md (publication.analysts_readme).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from publication import atomic
+from publication.analysts_format import LICENCE, OLDEST_DUCKDB, STORAGE_VERSION
+from publication.analysts_parquet import export_parquet, parquet_folder
+from publication.analysts_readme import write_readme
 from publication.dictionnaire import describe_column, describe_table
 from publication.manifest import DELIVERY_COLUMNS, NATIONAL_PRODUCERS
 from publication.source import Snapshot, code_version, masking_threshold, open_snapshot
+from publication.table import CELLS, snapshot_masked_cells
 from socle.files import sha256_file
 from socle.settings import Settings
 
@@ -80,11 +92,24 @@ def person_columns(snapshot: Snapshot) -> tuple[list[str], list[str]]:
     return kept, dropped
 
 
-def _copy_tables(snapshot: Snapshot, region: str | None) -> dict:
+def comparison_cells(snapshot: Snapshot, threshold: int) -> pl.DataFrame:
+    """The published (masked) national and régional cells, columns CELLS, for the régions' files."""
+    masked, _ = snapshot_masked_cells(snapshot.con, threshold)
+    return (masked.select(CELLS).filter(pl.col("niveau").is_in(["national", "region"]))
+            .sort("indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"))
+
+
+def _copy_tables(snapshot: Snapshot, region: str | None, comparison: pl.DataFrame | None) -> dict:
     """Create the tables of one file in the attached database `sortie`; return notes for the manifest."""
     con, scope, producers = snapshot.con, _scope(snapshot, region), _producers(snapshot, region)
     con.execute(f"create table sortie.indicateurs as select * from marts.indicateurs where {scope} "
                 "order by indicateur, niveau, code_territoire, mois, ventilation, modalite")
+    if region is not None and comparison is not None:
+        con.register("_comparaison", comparison)
+        try:
+            con.execute("create table sortie.comparaison as select * from _comparaison")
+        finally:
+            con.unregister("_comparaison")
     con.execute(f"""
         create table sortie.territoires as
         select t.*, coalesce(t.niveau = 'bassin' and m.nb_regions > 1, false) as chevauche_plusieurs_regions
@@ -166,15 +191,16 @@ def _finish(path: Path, manifest_rows: list[tuple[str, str]]) -> None:
 
 
 def _build_one(snapshot: Snapshot, folder: Path, audience: str, built_at: str, version: dict, threshold: int,
-               snapshot_sha: str) -> Path:
+               snapshot_sha: str, comparison: pl.DataFrame | None) -> Path:
     final = folder / f"{audience}.duckdb"
     building = folder / f".{audience}.duckdb.construction-{os.getpid()}"
     for p in (building, building.with_name(building.name + ".wal")):
         p.unlink(missing_ok=True)
     region = None if audience == NATIONAL else audience
-    snapshot.con.execute(f"attach {_q(str(building))} as sortie (read_write)")
+    # an older storage version than 2.0's default, so that DuckDB 1.4 and 1.5 open the file
+    snapshot.con.execute(f"attach {_q(str(building))} as sortie (read_write, storage_version {_q(STORAGE_VERSION)})")
     try:
-        notes = _copy_tables(snapshot, region)
+        notes = _copy_tables(snapshot, region, comparison)
     finally:
         snapshot.con.execute("detach sortie")
     manifest_rows = [
@@ -189,11 +215,19 @@ def _build_one(snapshot: Snapshot, folder: Path, audience: str, built_at: str, v
         ("modifications_locales", str(version.get("modifications_locales"))),
         ("seuil_secret", f"non appliqué (fichier non masqué, audience restreinte) ; seuil gouverné : {threshold}"),
         ("personnes_mois", notes["personnes_mois"]),
+        ("comparaison", "absente (le fichier national contient tous les territoires)" if region is None else
+         "table comparaison : France et régions, chiffres publiés masqués (identiques à l'open data)"),
         ("livraisons", "voir la table manifeste_livraisons (empreintes SHA-256)"),
+        ("format", f"DuckDB, version de stockage {STORAGE_VERSION} : s'ouvre avec DuckDB {OLDEST_DUCKDB} ou plus "
+                   f"récent ; les mêmes tables et vues en Parquet dans {audience}_parquet/"),
+        ("licence", f"diffusion restreinte ; chiffres réutilisables, une fois masqués, sous {LICENCE}"),
     ]
     _finish(building, manifest_rows)
     building.with_name(building.name + ".wal").unlink(missing_ok=True)
+    parquet_building = folder / f".{audience}_parquet.construction-{os.getpid()}"
+    export_parquet(building, parquet_building)
     atomic.replace_file(building, final)
+    atomic.replace_folder(parquet_building, parquet_folder(final))
     return final
 
 
@@ -202,8 +236,11 @@ def build_analyst_files(settings: Settings) -> list[Path]:
     folder = settings.analysts
     with atomic.exclusive(settings.home / "analystes.lock"):
         folder.mkdir(parents=True, exist_ok=True)
-        for p in folder.glob(".*.construction-*"):
-            p.unlink(missing_ok=True)
+        for p in [*folder.glob(".*.construction-*"), *folder.glob(".*.ancien-*")]:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink(missing_ok=True)
         return _build_all(settings, folder)
 
 
@@ -216,7 +253,10 @@ def _build_all(settings: Settings, folder: Path) -> list[Path]:
         snapshot_sha = sha256_file(snapshot.path)
         regions = [r[0] for r in snapshot.con.execute(
             "select code_territoire from marts.dim_territoires where niveau = 'region' order by 1").fetchall()]
+        comparison = comparison_cells(snapshot, threshold) if regions else None
         for audience in [NATIONAL, *regions]:
-            paths.append(_build_one(snapshot, folder, audience, built_at, version, threshold, snapshot_sha))
+            paths.append(_build_one(snapshot, folder, audience, built_at, version, threshold, snapshot_sha,
+                                    comparison))
+    write_readme(folder, paths, threshold)
     log.info("fichiers analystes reconstruits : %d (%s)", len(paths), folder)
     return paths

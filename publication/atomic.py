@@ -76,3 +76,28 @@ def exclusive(lock_file: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def replace_folder(built: Path, final: Path) -> None:
+    """Put the folder `built` at `final`, replacing the folder there in one step where Linux
+    renameat2 RENAME_EXCHANGE exists (elsewhere: the old one moved aside, then the new one in);
+    the old folder is then removed."""
+    import shutil
+
+    fsync_tree(built)
+    if not os.path.lexists(final):
+        os.rename(built, final)
+    else:
+        error = _renameat2(built, final, _RENAME_EXCHANGE)
+        if error in (None, errno.EINVAL, errno.ENOSYS):
+            aside = final.with_name(f".{final.name}.ancien-{os.getpid()}")
+            os.rename(final, aside)
+            os.rename(built, final)
+            built = aside
+        elif error:
+            raise OSError(error, os.strerror(error), str(final))
+        shutil.rmtree(built)  # now the old folder
+    fsync_path(final.parent)
