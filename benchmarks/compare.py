@@ -25,8 +25,8 @@ select *,
        not (pipeline_seulement or plancher_seulement)
            and (f_num is distinct from p_num or f_den is distinct from p_den) as ecart_effectifs,
        not (pipeline_seulement or plancher_seulement)
-           and ((f_val is null) <> (p_val is null) or abs(f_val - p_val) > 1e-9 * greatest(1, abs(p_val)))
-           as ecart_valeur,
+           and ((f_val is null) <> (p_val is null)
+                or coalesce(abs(f_val - p_val) > 1e-9 * greatest(1, abs(p_val)), false)) as ecart_valeur,
        not (pipeline_seulement or plancher_seulement) and f_statut is distinct from p_statut as ecart_statut
 from j
 """
@@ -57,7 +57,7 @@ def compare(floor_parquet: Path, snapshot: Path, examples: int = 10) -> dict:
                count(*) filter (where ecart_valeur), count(*) filter (where ecart_statut),
                string_agg(distinct ventilation, ',' order by ventilation)
         from cmp group by all order by all""").fetchall()]
-    sel = f"select * from cmp where {BAD} order by ({ECART}) desc, all limit {examples}"
+    sel = (f"select * from cmp where {BAD} order by ({ECART}) desc, {', '.join(KEY)} limit {examples}")
     cols = [d[0] for d in con.execute(sel).description]
     rows = con.execute(sel).fetchall()
     national = con.execute("""
