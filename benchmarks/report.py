@@ -172,7 +172,7 @@ def markdown(r: dict) -> str:
                    f"the floor, {chk['rows_with_count_differences']} with different counts, "
                    f"{chk['rows_with_value_differences']} with different values, "
                    f"{chk['rows_with_status_differences']} with a different status")
-        lines += [f"**Floor vs pipeline, {title}**: {chk['rows_compared']:,} rows of marts.indicateurs (every "
+        lines += [f"**Floor vs pipeline, {title}**: {chk['rows_compared']:,} rows of marts.indicateurs (every breakdown of every "
                   f"indicator, level, territory and month) — {verdict}.", ""]
         if chk.get("per_indicator"):
             lines += ["| indicator | rows | in both | agreeing | only in floor | only in pipeline | breakdowns |",
