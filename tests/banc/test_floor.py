@@ -19,6 +19,13 @@ Département 35 only (Rennes, bassin B35A), CAF files 2024-01 … 2024-06 (month
   2024-06-09 (38 days); P7 not oriented, first appointment 2024-05-20 (17 days).
 - P8: M born 1985, right 2023-06-01, stock all months, never oriented; registered 2023-11-04, out
   2024-03-31 (not registered at the end of 2024-03).
+
+Département 13 (Marseille, bassin HR13) delivers one orientations file, for 2024-03:
+- Q1: new entrant of 2024-03, id_rsa S1A then S1B; two records tied on T0 (2024-03-01) and on
+  date_orientation (2024-03-05), organisme '' and ML: the entry record and the current orientation
+  are ML (social).
+- Q2: stock all months; two records oriented 2024-03-05, notified 2024-02-01 (FT) and 2024-02-20
+  (CD, social): the cohort record and the current orientation are CD; registered 2024-01-15.
 """
 
 from __future__ import annotations
@@ -54,6 +61,9 @@ def caf_rows(mois: str) -> list[str]:
         rows.append("R4,P4,CAF,35238,F,1970,2022-01-01,radie,false,true")
     elif mois >= "2024-04":
         rows.append(f"R4,P4,CAF,35238,F,1970,2024-03-20,{ouvert}")
+    rows.append(f"S2,Q2,CAF,13055,F,1980,2021-01-01,{ouvert}")
+    if mois >= "2024-03":
+        rows.append(f"{'S1A' if mois == '2024-03' else 'S1B'},Q1,CAF,13055,M,1990,2024-02-20,{ouvert}")
     if mois >= "2024-05":
         rows += [f"R5,P5,CAF,35238,M,2000,2024-04-25,{ouvert}",
                  f"R6,P6,CAF,35238,F,1990,2024-04-20,{ouvert}",
@@ -79,6 +89,11 @@ ORIENTATIONS = {
                 ori("R6", "2024-05-02", "2024-05-10", "FT", "social", dpr="2024-06-09")],
 }
 
+ORIENTATIONS_13 = [ori("S1A", "2024-03-01", "2024-03-05"),
+                   ori("S1B", "2024-03-01", "2024-03-05", "ML", "social"),
+                   ori("S2", "2024-02-01", "2024-03-05", "FT", "professionnel"),
+                   ori("S2", "2024-02-20", "2024-03-05", "CD", "social")]
+
 INSCRIPTIONS = [  # in ft/inscriptions_2024-05 (the last month delivered: 2024-06 is provisoire)
     "F1,P1,35238,2024-01-10,A,2024-04-01,AUTRE,F,1999,BAC,false,false",
     "F2,P2,35238,2024-03-31,A,,,M,1960,BAC,false,false",
@@ -87,6 +102,7 @@ INSCRIPTIONS = [  # in ft/inscriptions_2024-05 (the last month delivered: 2024-0
     "F5B,P5,35238,2024-04-01,A,,,M,2000,SUP_BAC,,true",
     "F6B,P6,35238,2023-01-01,A,2023-06-01,AUTRE,F,1990,SUP_BAC,false,true",
     "F6,P6,35238,2024-05-20,A,,,F,1990,INF_BAC,true,false",   # the latest: the qualifying one
+    "G2,Q2,13055,2024-01-15,A,,,F,1980,BAC,false,false",
 ]
 
 
@@ -106,6 +122,7 @@ def floor(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         write(landing / f"ft/accompagnements_{m}.csv", ACC_HEAD, [])
         if m <= "2024-05":
             write(landing / f"ft/inscriptions_{m}.csv", INS_HEAD, INSCRIPTIONS if m == "2024-05" else [])
+    write(landing / "departements/13/orientations_2024-03.csv", ORI_HEAD, ORIENTATIONS_13)
     write(landing / "ft/reprises_emploi_2024-06.csv", "id_ft,date_embauche,type_contrat,duree_prevue_jours",
           ["F6,2024-06-01,CDD,90"])
     write(landing / "referentiels/bassins_2024.csv", "commune_id,territoire_id", ["35238,B35A"])
@@ -148,7 +165,9 @@ def test_stock_orientation_registration_contract(floor):
     assert row(floor, "part_orientes_contrat_signe", "2024-05") == (1, 6, 1 / 6, "definitif")
     # registrations delivered up to 2024-05 only
     assert row(floor, "part_stock_inscrit_ft", "2024-06")[3] == "provisoire"
-    assert row(floor, "beneficiaires_orientes", "2024-06", niveau="national", code="FR") == (6, None, 6.0, "definitif")
+    # the nation adds Q1 and Q2 of 13, whose orientations files stop at 2024-03
+    assert row(floor, "beneficiaires_orientes", "2024-06", niveau="national", code="FR") == (8, None, 8.0, "provisoire")
+    assert row(floor, "beneficiaires_orientes", "2024-03", niveau="national", code="FR") == (5, None, 5.0, "definitif")
     assert row(floor, "part_stock_oriente", "2024-06", niveau="bassin", code="B35A") == (6, 8, 0.75, "definitif")
 
 
@@ -226,3 +245,21 @@ def test_breakdowns_add_up(floor):
           and (b.n is distinct from e.numerateur or b.d is distinct from e.denominateur or b.s <> 1 or b.st <> e.statut)
     """).fetchone()[0]
     assert bad == 0
+
+
+def test_tie_rules(floor):
+    # Q1's entry record: T0 and date_orientation tied, ML before an empty organisme
+    assert row(floor, "nouveaux_entrants", "2024-03", code="13") == (1, None, 1.0, "definitif")
+    assert row(floor, "taux_orientation_15j", "2024-03", "organisme_referent", "ML", code="13") == (1, 1, 1.0, "provisoire")
+    assert row(floor, "taux_orientation_15j", "2024-03", "organisme_referent", "inconnu", code="13") == (0, 0, None, "provisoire")
+    # current orientations of 13 in 2024-03: Q1 ML (tie on organisme), Q2 CD (latest notification)
+    orr = {m: row(floor, "beneficiaires_orientes", "2024-03", "organisme_referent", m, code="13")[0]
+           for m in ("FT", "CD", "ML", "inconnu")}
+    assert orr == {"FT": 0, "CD": 1, "ML": 1, "inconnu": 0}
+    assert row(floor, "beneficiaires_orientes", "2024-03", "type_parcours", "social", code="13")[0] == 2
+    assert row(floor, "beneficiaires_orientes", "2024-04", code="13")[3] == "provisoire"
+    # Q2's cohort record of 2024-03: the latest notification (CD, social)
+    assert row(floor, "taux_retour_emploi_6m", "2024-03", code="13")[:2] == (0, 1)
+    assert row(floor, "taux_retour_emploi_6m", "2024-03", "organisme_referent", "CD", code="13")[:2] == (0, 1)
+    assert row(floor, "taux_retour_emploi_6m", "2024-03", "type_parcours", "social", code="13")[:2] == (0, 1)
+    assert row(floor, "taux_retour_emploi_6m", "2024-03", "niveau_formation", "BAC", code="13")[:2] == (0, 1)
