@@ -172,9 +172,16 @@ def markdown(r: dict) -> str:
                    f"the floor, {chk['rows_with_count_differences']} with different counts, "
                    f"{chk['rows_with_value_differences']} with different values, "
                    f"{chk['rows_with_status_differences']} with a different status")
-        lines += [f"**Floor vs pipeline, {title}**: {chk['rows_compared']:,} rows of marts.indicateurs (every "
+        lines += [f"**Floor vs pipeline, {title}**: {chk['rows_compared']:,} rows of marts.indicateurs (every breakdown of every "
                   f"indicator, level, territory and month) — {verdict}.", ""]
-        if not chk["identical"]:
+        if chk.get("per_indicator"):
+            lines += ["| indicator | rows | in both | agreeing | only in floor | only in pipeline | breakdowns |",
+                      "|---|---|---|---|---|---|---|"]
+            lines += [f"| {d['indicateur']} | {d['rows']:,} | {d['rows_in_both']:,} | {d['agreeing']:,} | "
+                      f"{d['rows_only_in_floor']:,} | {d['rows_only_in_pipeline']:,} | {d['ventilations']} |"
+                      for d in chk["per_indicator"]]
+            lines.append("")
+        elif not chk["identical"]:
             lines += ["| indicator | level | rows | differences |", "|---|---|---|---|"]
             lines += [f"| {d['indicateur']} | {d['niveau']} | {d['rows']} | {d['differences']} |"
                       for d in chk["differences_by_indicator"][:20]]
@@ -184,14 +191,16 @@ def markdown(r: dict) -> str:
         lines += [f"National figures of {nat[0]['mois']} (full run), floor = pipeline:", "",
                   "| indicator | numerator | denominator | value | status |", "|---|---|---|---|---|"]
         for n in nat:
-            val, ind = n["pipeline_valeur"], n["indicateur"]
-            shown = ("—" if val is None else f"{val:,.0f}" if ind in ("beneficiaires_sdd", "nouveaux_entrants")
+            side = "pipeline" if n["pipeline_statut"] is not None else "floor"
+            val, ind = n[f"{side}_valeur"], n["indicateur"]
+            count = n[f"{side}_den"] is None and not ind.startswith("delai")
+            shown = ("—" if val is None else f"{val:,.0f}" if count
                      else f"{val:.1f} days" if ind.startswith("delai") else f"{100 * val:.2f} %")
-            same = "" if (n["floor_num"], n["floor_den"], n["floor_statut"]) == (
-                n["pipeline_num"], n["pipeline_den"], n["pipeline_statut"]) else " (floor differs)"
-            lines.append(f"| {n['indicateur']} | {n['pipeline_num'] if n['pipeline_num'] is not None else '—'} | "
-                         f"{n['pipeline_den'] if n['pipeline_den'] is not None else '—'} | {shown} | "
-                         f"{n['pipeline_statut']}{same} |")
+            same = (" (floor only)" if side == "floor" else "" if (n["floor_num"], n["floor_den"], n["floor_statut"])
+                    == (n["pipeline_num"], n["pipeline_den"], n["pipeline_statut"]) else " (floor differs)")
+            lines.append(f"| {n['indicateur']} | {n[f'{side}_num'] if n[f'{side}_num'] is not None else '—'} | "
+                         f"{n[f'{side}_den'] if n[f'{side}_den'] is not None else '—'} | {shown} | "
+                         f"{n[f'{side}_statut']}{same} |")
         lines.append("")
     lines += [END]
     return "\n".join(lines)
