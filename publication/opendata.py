@@ -34,7 +34,8 @@ from publication.readme import write_readme
 from publication.revisions import write_revisions
 from publication.schema import write_datapackage
 from publication.source import Snapshot, masking_threshold, open_snapshot
-from publication.table import csv_table, indicator_kinds, published_table, snapshot_masked_cells, territories_of
+from publication.table import (csv_table, indicator_kinds, published_table, read_indicateurs, snapshot_masked_cells,
+                               territories_of)
 from socle import quality
 from socle.csv_safety import neutralise
 from socle.rounding import indicator_decimals
@@ -196,7 +197,7 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
     building.mkdir()
     try:
         with open_snapshot(settings) as snapshot:
-            indicateurs = snapshot.frame("indicateurs")
+            indicateurs = read_indicateurs(snapshot.con)
             dim_indicateurs = snapshot.frame("dim_indicateurs")
             dim_territoires = snapshot.frame("dim_territoires")
             appartenance = snapshot.frame(APPARTENANCE) if snapshot.columns(APPARTENANCE) else None

@@ -54,6 +54,7 @@ def territories_of(dim_territoires: pl.DataFrame) -> pl.DataFrame:
 
 CELLS = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite", "numerateur",
          "denominateur", "valeur", "statut"]
+PUBLISHED_VENTILATION = "ensemble"  # see read_indicateurs
 MASKED_SCHEMA = "publie"
 MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
 MASKING_REPORT = "rapport_masquage"  # in the snapshot: one row, the masking's summary (JSON)
@@ -70,11 +71,21 @@ def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, thres
     return masked
 
 
+def read_indicateurs(con, catalog: str | None = None) -> pl.DataFrame:
+    """The rows of marts.indicateurs that are published (open data, masked table of the snapshot,
+    hence the dashboards): the one reader of the mart for publication. `catalog`: the attached
+    snapshot's name, None for the snapshot open on `con`."""
+    prefix = f"{catalog}." if catalog else ""
+    # Only the `ensemble` rows for now: the breakdown rows (ventilation other than 'ensemble') wait
+    # for their masking (#20) before anything public shows them.
+    return con.sql(f"select * from {prefix}marts.indicateurs where ventilation = '{PUBLISHED_VENTILATION}'").pl()
+
+
 def store_masked_table(con, catalog: str, threshold: int) -> None:
     """Write `catalog`.publie.indicateurs_masques (the masked cells of `catalog`.marts.indicateurs
     and the threshold used, column seuil_secret) and `catalog`.publie.rapport_masquage (the
     masking's summary). `con` has the snapshot attached as `catalog`."""
-    indicateurs = con.sql(f"select * from {catalog}.marts.indicateurs").pl()
+    indicateurs = read_indicateurs(con, catalog)
     dim_territoires = con.sql(f"select * from {catalog}.marts.dim_territoires").pl()
     appartenance = con.sql(f"select * from {catalog}.marts.dim_territoires_appartenance").pl()
     reports: dict = {}
@@ -105,7 +116,7 @@ def snapshot_masked_cells(con, threshold: int) -> tuple[pl.DataFrame, dict | Non
     appartenance = (con.sql("select * from marts.dim_territoires_appartenance").pl()
                     if ("marts", "dim_territoires_appartenance") in tables else None)
     reports: dict = {}
-    masked = masked_cells(con.sql("select * from marts.indicateurs").pl(),
+    masked = masked_cells(read_indicateurs(con),
                           con.sql("select * from marts.dim_territoires").pl(), threshold, appartenance, reports)
     return masked, reports["masquage"].summary()
 
