@@ -29,6 +29,7 @@ import polars as pl
 
 from publication import atomic
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
+from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
 from publication.readme import write_readme
 from publication.revisions import write_revisions
@@ -218,7 +219,8 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             warnings = [{**w, "message": quality.message(w)}
                         for w in quality.quarantine_warnings(snapshot.con)]
             revisions = write_revisions(building, text, previous, livraisons)
-            write_datapackage(building, sorted(kinds), day.isoformat(), built_at)
+            producer, contact = publisher(settings)
+            write_datapackage(building, sorted(kinds), day.isoformat(), built_at, producer, contact)
             info = manifest("opendata", built_at, snapshot, threshold, threshold_source, livraisons,
                             date_publication=day.isoformat(), dossier=name,
                             publication_precedente=previous.name if previous else None,
@@ -228,7 +230,7 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                          threshold=threshold, snapshot_name=snapshot.path.name,
                          commit=info["version_code"]["commit"], previous=previous.name if previous else None,
                          n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
-                         warnings=warnings)
+                         warnings=warnings, producer=producer, contact=contact)
             expected = expected_from(snapshot, kinds, indicateurs, dim_territoires, decimals=decimals)
         if masking_summary is not None:
             info["masquage"] = masking_summary

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import polars as pl
 
+from publication.licence import readme_section
 from publication.schema import DESCRIPTIONS
 from publication.table import COLUMNS, indicator_kinds
 from socle import quality
+from socle.settings import DEFAULT_OPENDATA_PRODUCER
 
 KIND_LABELS = {
     "effectif": "effectif (nombre de personnes), publié en entier",
@@ -52,7 +54,8 @@ def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
 def render(*, day: date, folder_name: str | None = None, built_at: str, table: pl.DataFrame, dim_indicateurs: pl.DataFrame,
            dim_territoires: pl.DataFrame, threshold: int, snapshot_name: str, commit: str | None,
            previous: str | None, n_revisions: int, latest_deliveries: dict[str, str],
-           warnings: list[dict] | None = None) -> str:
+           warnings: list[dict] | None = None, producer: str = DEFAULT_OPENDATA_PRODUCER,
+           contact: str | None = None) -> str:
     kinds = indicator_kinds(dim_indicateurs)
     months = sorted(table["mois"].unique().to_list())
     n_secret = table.filter(pl.col("statut") == "secret").height
@@ -89,6 +92,7 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
            + " ; ".join(f"{w['fichier']} ({quality.percent(w['part'])})" for w in warnings) + "."]
           if warnings else []),
         "",
+        *readme_section(producer, contact),
         "## Fichiers",
         "",
         "| fichier | contenu |",

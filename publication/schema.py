@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from publication.licence import LICENCE, contributor
 from publication.table import COLUMNS, KEY, NIVEAUX, STATUTS
+from socle.settings import DEFAULT_OPENDATA_PRODUCER
 
 MOIS_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
@@ -94,7 +96,8 @@ def revisions_schema() -> dict:
     return {"fields": fields, "primaryKey": list(KEY), "missingValues": [""]}
 
 
-def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built_at: str) -> Path:
+def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built_at: str,
+                      producer: str = DEFAULT_OPENDATA_PRODUCER, contact: str | None = None) -> Path:
     indicateurs = indicateurs_schema(indicator_codes)
     # frictionless reads Parquet through pandas, where a null integer becomes the float NaN
     # (read as the text "nan"): the Parquet resource counts it as missing too.
@@ -107,6 +110,8 @@ def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built
                        "agrégés par territoire et par mois, avec secret statistique. Voir README.md.",
         "version": date,
         "created": built_at,
+        "licenses": [dict(LICENCE)],
+        "contributors": [contributor(producer, contact)],
         "resources": [
             {"name": "indicateurs", "path": "indicateurs.csv", "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": csv_dialect,
