@@ -33,7 +33,7 @@ from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
 from publication.readme import write_readme
 from publication.revisions import write_revisions
-from publication.schema import write_datapackage
+from publication.schema import territory_codes, write_datapackage
 from publication.source import Snapshot, masking_threshold, open_snapshot
 from publication.table import (csv_table, indicator_kinds, published_table, read_indicateurs, snapshot_masked_cells,
                                territories_of)
@@ -209,9 +209,10 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                 masked, masking_summary = snapshot_masked_cells(snapshot.con, threshold)
                 extra = {"masked": masked}
             else:
-                extra = {"masker": masker, "appartenance": appartenance}
+                extra = {"masker": masker}
             # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
-            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra))
+            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold,
+                                                appartenance=appartenance, **extra))
             text = csv_table(table, decimals)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
@@ -220,7 +221,8 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                         for w in quality.quarantine_warnings(snapshot.con)]
             revisions = write_revisions(building, text, previous, livraisons)
             producer, contact = publisher(settings)
-            write_datapackage(building, sorted(kinds), day.isoformat(), built_at, producer, contact)
+            write_datapackage(building, sorted(kinds), day.isoformat(), built_at, producer, contact,
+                              territory_codes=territory_codes(dim_territoires))
             info = manifest("opendata", built_at, snapshot, threshold, threshold_source, livraisons,
                             date_publication=day.isoformat(), dossier=name,
                             publication_precedente=previous.name if previous else None,

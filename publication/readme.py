@@ -51,6 +51,13 @@ def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
     return notes
 
 
+def _multi_departement_bassins(table: pl.DataFrame) -> int:
+    if "departements_bassin" not in table.columns:
+        return 0
+    bassins = table.filter(pl.col("niveau") == "bassin").select("code_territoire", "departements_bassin").unique()
+    return bassins.filter(pl.col("departements_bassin").str.contains("|", literal=True)).height
+
+
 def render(*, day: date, folder_name: str | None = None, built_at: str, table: pl.DataFrame, dim_indicateurs: pl.DataFrame,
            dim_territoires: pl.DataFrame, threshold: int, snapshot_name: str, commit: str | None,
            previous: str | None, n_revisions: int, latest_deliveries: dict[str, str],
@@ -118,6 +125,10 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "La clé d'une ligne est (`indicateur`, `niveau`, `code_territoire`, `mois`, `ventilation`, "
         "`modalite`). Aujourd'hui seule la ventilation `ensemble` (toute la population) est publiée.",
         "",
+        "Une `valeur` vide se lit sans calcul dans `motif_valeur_vide` : `secret` (case masquée), `sans_objet` "
+        "(aucune personne dans la population de référence du taux ou du délai : dénominateur nul) ou "
+        "`non_disponible` (chiffre pas encore calculable : fichiers nécessaires non livrés).",
+        "",
         "## Les indicateurs",
         "",
     ]
@@ -143,6 +154,16 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "",
         *[f"- {NIVEAU_LABELS[n]} : {counts.get(n, 0)}" for n in NIVEAU_LABELS],
         "",
+        "Pour filtrer ou regrouper sans autre fichier, chaque ligne porte le département (`code_departement`) "
+        "et la région (`code_region`) de son territoire quand il est entièrement compris dans un seul "
+        "département ou une seule région (pour un département ou une région, son propre code). Un bassin qui "
+        "s'étend sur plusieurs départements a `code_departement` vide et la liste de ses départements dans "
+        "`departements_bassin` (par exemple `13|84`) ; de même pour les régions (`code_region` vide, "
+        "`regions_bassin`). Ses chiffres ne s'additionnent donc à ceux d'aucun département : filtrer les "
+        "bassins d'un département, c'est chercher son code dans `departements_bassin`.",
+        "",
+        *([f"Bassins qui s'étendent sur plusieurs départements dans cette publication : {n_multi}.", ""]
+          if (n_multi := _multi_departement_bassins(table)) else []),
         *_bassin_notes(dim_territoires),
         "## Statut des chiffres : règle de maturité",
         "",

@@ -14,11 +14,16 @@ from collections.abc import Callable
 
 import polars as pl
 
+from publication.parents import PARENT_COLUMNS, parents_of
 from socle.masking import mask_with_report
 from socle.rounding import indicator_decimals, round_column
 
-COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
-           "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
+CONTRACT_COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
+                    "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
+# After the contract's columns, in this order (issue #20): why `valeur` is empty, then the parents
+# of the territory (publication.parents). Appended, so that the contract's columns keep their places.
+COLUMNS = [*CONTRACT_COLUMNS, "motif_valeur_vide", *PARENT_COLUMNS]
+MOTIFS_VALEUR_VIDE = ["secret", "sans_objet", "non_disponible"]
 KEY = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"]
 NIVEAUX = ["national", "region", "departement", "bassin"]
 STATUTS = ["definitif", "provisoire", "secret"]
@@ -28,7 +33,8 @@ PARQUET_SCHEMA = {
     "indicateur": pl.String, "libelle_indicateur": pl.String, "niveau": pl.String,
     "code_territoire": pl.String, "libelle_territoire": pl.String, "mois": pl.String,
     "ventilation": pl.String, "modalite": pl.String, "valeur": pl.Float64, "numerateur": pl.Int64,
-    "denominateur": pl.Int64, "statut": pl.String,
+    "denominateur": pl.Int64, "statut": pl.String, "motif_valeur_vide": pl.String,
+    **dict.fromkeys(PARENT_COLUMNS, pl.String),
 }
 
 
@@ -127,7 +133,8 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
                     masked: pl.DataFrame | None = None) -> pl.DataFrame:
     """The open-data table (columns COLUMNS, parquet types), sorted for reading. `masked`: cells
     already masked (`snapshot_masked_cells`); else they are masked here, `appartenance`
-    (dim_territoires_appartenance) telling the masking which bassins lie within a département."""
+    (dim_territoires_appartenance) telling the masking which bassins lie within a département.
+    `appartenance` also gives the départements and régions of each bassin (publication.parents)."""
     if masked is not None:
         masked = masked.select(CELLS)
     elif masker is None:
@@ -144,11 +151,23 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
     out = (masked.with_columns(valeur=rounded.cast(pl.Float64))
            .join(order, on="indicateur", how="left")
            .join(labels, on=["niveau", "code_territoire"], how="left")
-           .with_columns(mois=pl.col("mois").dt.strftime("%Y-%m"),
+           .join(parents_of(dim_territoires, appartenance), on=["niveau", "code_territoire"], how="left")
+           .with_columns(motif_valeur_vide=empty_value_reason(),
+                         mois=pl.col("mois").dt.strftime("%Y-%m"),
                          _niveau=pl.col("niveau").replace_strict(
                              {n: i for i, n in enumerate(NIVEAUX)}, default=len(NIVEAUX), return_dtype=pl.Int64))
            .sort("_ordre", "indicateur", "_niveau", "code_territoire", "mois", "ventilation", "modalite"))
     return out.select([pl.col(c).cast(t) for c, t in PARQUET_SCHEMA.items()])
+
+
+def empty_value_reason() -> pl.Expr:
+    """Why `valeur` is empty, readable without arithmetic: `secret` (masked), `sans_objet` (the
+    population of a rate or a delay is empty: denominator 0), `non_disponible` (not computed: the
+    files it needs were not delivered); null when `valeur` is published."""
+    return (pl.when(pl.col("statut") == "secret").then(pl.lit("secret"))
+            .when(pl.col("valeur").is_not_null()).then(pl.lit(None, pl.String))
+            .when(pl.col("denominateur") == 0).then(pl.lit("sans_objet"))
+            .otherwise(pl.lit("non_disponible")))
 
 
 def format_value(value: float | None, decimals: int) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from publication import export_opendata
-from publication.table import COLUMNS
+from publication.table import COLUMNS, PARQUET_SCHEMA
 from publication_fixture import indicateurs_frame, make_snapshot
 
 DAY = date(2024, 3, 5)
@@ -67,13 +67,15 @@ def test_csv_exact(published):
         "indicateur": "beneficiaires_sdd", "libelle_indicateur": "Bénéficiaires du RSA soumis aux droits et devoirs",
         "niveau": "national", "code_territoire": "FR", "libelle_territoire": "France", "mois": "2024-01",
         "ventilation": "ensemble", "modalite": "ensemble", "valeur": "465", "numerateur": "465",
-        "denominateur": None, "statut": "definitif"}
+        "denominateur": None, "statut": "definitif", "motif_valeur_vide": None, "code_departement": None,
+        "code_region": None, "departements_bassin": None, "regions_bassin": None}
     assert cell(table, "beneficiaires_sdd", "56", "2024-02")["valeur"] == "0"  # zero is not secret
     assert cell(table, "taux_orientation_15j", "FR", "2024-02")["valeur"] == "0.6692"
     assert cell(table, "taux_orientation_15j", "93", "2024-02")["valeur"] == "0.7470"
     assert cell(table, "taux_orientation_15j", "56", "2024-02")["valeur"] == "0.5000"
     zero = cell(table, "taux_orientation_15j", "56", "2024-01")
-    assert (zero["valeur"], zero["numerateur"], zero["denominateur"], zero["statut"]) == (None, "0", "0", "definitif")
+    assert (zero["valeur"], zero["numerateur"], zero["denominateur"], zero["statut"], zero["motif_valeur_vide"]) == (
+        None, "0", "0", "definitif", "sans_objet")
     assert cell(table, "delai_orientation_moyen_j", "13", "2024-01")["valeur"] == "10.3"  # 10.25 exactly
     assert cell(table, "delai_orientation_moyen_j", "84", "2024-01")["valeur"] == "8.0"
     assert cell(table, "delai_orientation_moyen_j", "13", "2024-02")["valeur"] == "5.1"
@@ -87,8 +89,7 @@ def test_parquet_is_the_same_table(published):
     parquet = pl.read_parquet(published / "indicateurs.parquet")
     assert parquet.columns == COLUMNS
     assert parquet.schema["valeur"] == pl.Float64 and parquet.schema["numerateur"] == pl.Int64
-    text = pl.read_csv(published / "indicateurs.csv", schema_overrides={
-        "code_territoire": pl.String, "valeur": pl.Float64, "numerateur": pl.Int64, "denominateur": pl.Int64})
+    text = pl.read_csv(published / "indicateurs.csv", schema=PARQUET_SCHEMA)
     assert parquet.equals(text)
     assert cell(parquet, "taux_orientation_15j", "FR", "2024-02")["valeur"] == 0.6692
 
