@@ -34,6 +34,7 @@ from publication.manifest import deliveries, file_entries, manifest, write_manif
 from publication.readme import write_readme
 from publication.revisions import write_revisions
 from publication.schema import territory_codes, write_datapackage
+from publication.xlsx import write_xlsx
 from publication.source import Snapshot, masking_threshold, open_snapshot
 from publication.table import (csv_table, indicator_kinds, published_table, read_indicateurs, snapshot_masked_cells,
                                territories_of)
@@ -49,7 +50,8 @@ LATEST = "latest"
 LOCK = "opendata.lock"  # in $SOCLE_HOME, out of the public folder
 APPARTENANCE = "dim_territoires_appartenance"  # bassin → départements holding its communes
 TERRITORY_MONTHS = "dim_territoires_mois"  # optional mart (niveau, code_territoire, mois): the exact grid, when it exists
-DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", "datapackage.json", "README.md", "revisions.csv"]
+WORKBOOK = "indicateurs.xlsx"  # the same table for spreadsheet users (publication.xlsx)
+DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", WORKBOOK, "datapackage.json", "README.md", "revisions.csv"]
 KEEP_REPORTS = 12
 SOURCE_NAMES = {"rsa": "RSA (CAF/MSA)", "inscriptions": "inscriptions (France Travail)",
                 "accompagnements": "accompagnements", "reprises_emploi": "reprises d'emploi (France Travail)",
@@ -216,13 +218,14 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             text = csv_table(table, decimals)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
+            producer, contact = publisher(settings)
+            write_xlsx(building / WORKBOOK, table, decimals, day=day.isoformat(), producer=producer, contact=contact)
             livraisons = deliveries(snapshot)
             warnings = [{**w, "message": quality.message(w)}
                         for w in quality.quarantine_warnings(snapshot.con)]
             revisions = write_revisions(building, text, previous, livraisons)
-            producer, contact = publisher(settings)
             write_datapackage(building, sorted(kinds), day.isoformat(), built_at, producer, contact,
-                              territory_codes=territory_codes(dim_territoires))
+                              territory_codes=territory_codes(dim_territoires), workbook=building / WORKBOOK)
             info = manifest("opendata", built_at, snapshot, threshold, threshold_source, livraisons,
                             date_publication=day.isoformat(), dossier=name,
                             publication_precedente=previous.name if previous else None,

@@ -104,8 +104,13 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "",
         "| fichier | contenu |",
         "|---|---|",
-        "| `indicateurs.csv` | une ligne par indicateur × territoire × mois × catégorie ; UTF-8, virgule, ligne d'en-tête |",
+        "| `indicateurs.csv` | une ligne par indicateur × territoire × mois × catégorie ; UTF-8 sans BOM, virgule, "
+        "ligne d'en-tête (un tableur qui l'ouvre directement peut mal afficher les accents : importez-le en "
+        "UTF-8, ou ouvrez `indicateurs.xlsx`) |",
         "| `indicateurs.parquet` | la même table au format Parquet |",
+        "| `indicateurs.xlsx` | la même table au format Excel, pour les tableurs : une feuille par niveau "
+        "géographique (une feuille de plus d'un million de lignes continue sur « bassin (2) »…) et une feuille "
+        "`lisez-moi` ; les codes y restent du texte (`01`) et les accents s'affichent correctement |",
         "| `datapackage.json` | description des fichiers (Table Schema : types, valeurs permises, clé primaire) |",
         "| `revisions.csv` | chiffres de la publication précédente modifiés dans celle-ci |",
         "| `manifest.json` | date de construction, livraisons sources et leurs empreintes, version du code, seuil du secret |",

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from publication.licence import LICENCE, contributor
 from publication.table import COLUMNS, KEY, MOTIFS_VALEUR_VIDE, NIVEAUX, STATUTS
+from socle.files import sha256_file
 from socle.settings import DEFAULT_OPENDATA_PRODUCER
 
+XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MOIS_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 DESCRIPTIONS = {
@@ -139,7 +141,10 @@ def revisions_schema() -> dict:
 
 def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built_at: str,
                       producer: str = DEFAULT_OPENDATA_PRODUCER, contact: str | None = None,
-                      territory_codes: dict[str, list[str]] | None = None) -> Path:
+                      territory_codes: dict[str, list[str]] | None = None, workbook: Path | None = None) -> Path:
+    """Write datapackage.json. `workbook`: indicateurs.xlsx, listed as a file resource (its size and
+    SHA-256, which `frictionless validate` checks): its table is the CSV's, whose schema describes it;
+    frictionless reads no xlsx here (no openpyxl), so it is not declared as a tabular resource."""
     indicateurs = indicateurs_schema(indicator_codes, territory_codes=territory_codes)
     # frictionless reads Parquet through pandas, where a null integer becomes the float NaN
     # (read as the text "nan"): the Parquet resource counts it as missing too.
@@ -165,6 +170,12 @@ def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built
              "schema": revisions_schema()},
         ],
     }
+    if workbook is not None and workbook.exists():
+        package["resources"].insert(2, {
+            "name": "indicateurs_xlsx", "type": "file", "path": workbook.name, "format": "xlsx",
+            "mediatype": XLSX_MEDIATYPE, "bytes": workbook.stat().st_size, "hash": f"sha256:{sha256_file(workbook)}",
+            "description": "La table de indicateurs.csv au format Excel, une feuille par niveau géographique "
+                           "(et une feuille lisez-moi) ; mêmes colonnes, même schéma."})
     path = folder / "datapackage.json"
     path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
