@@ -16,7 +16,7 @@ import polars as pl
 
 from publication.parents import PARENT_COLUMNS, parents_of
 from socle.masking import mask_with_report
-from socle.rounding import indicator_decimals, round_column
+from socle.rounding import indicator_decimals, round_column, round_text_column
 
 CONTRACT_COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
                     "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
@@ -170,19 +170,12 @@ def empty_value_reason() -> pl.Expr:
             .otherwise(pl.lit("non_disponible")))
 
 
-def format_value(value: float | None, decimals: int) -> str | None:
-    if value is None:
-        return None
-    return f"{value:.{decimals}f}"
-
-
 def csv_table(table: pl.DataFrame, decimals: dict[str, int]) -> pl.DataFrame:
     """The same table as text, as written in indicateurs.csv: each value with the decimals it was
-    rounded to (`decimals`: socle.rounding.indicator_decimals, the seed's `decimales`; counts as
+    rounded to, by socle.rounding.round_text_column (the dashboards' downloads use it too) (`decimals`: socle.rounding.indicator_decimals, the seed's `decimales`; counts as
     integers, rates with 4 decimals, delays with 1 today); empty cells for nulls."""
-    places = [decimals.get(code, 4) for code in table["indicateur"]]
-    texts = [format_value(v, d) for v, d in zip(table["valeur"].to_list(), places)]
+    places = pl.col("indicateur").replace_strict(decimals, default=4, return_dtype=pl.Int64)
     return table.with_columns(
-        valeur=pl.Series("valeur", texts, dtype=pl.String),
+        valeur=round_text_column("valeur", places),
         numerateur=pl.col("numerateur").cast(pl.String),
         denominateur=pl.col("denominateur").cast(pl.String))
