@@ -31,7 +31,7 @@ from publication import atomic
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
 from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
-from publication.readme import write_readme
+from publication.readme import substitute_note, write_readme
 from publication.revisions import write_revisions
 from publication.schema import territory_codes, write_datapackage
 from publication.xlsx import write_xlsx
@@ -219,7 +219,9 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
             producer, contact = publisher(settings)
-            write_xlsx(building / WORKBOOK, table, decimals, day=day.isoformat(), producer=producer, contact=contact)
+            note = substitute_note(dim_territoires)
+            write_xlsx(building / WORKBOOK, table, decimals, day=day.isoformat(), producer=producer, contact=contact,
+                       notes=[f"Attention : {note}"] if note else [])
             livraisons = deliveries(snapshot)
             warnings = [{**w, "message": quality.message(w)}
                         for w in quality.quarantine_warnings(snapshot.con)]

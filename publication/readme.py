@@ -46,9 +46,20 @@ def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
                   "l'année du mois) ; les communes absentes du référentiel sont regroupées dans un bassin « hors "
                   "référentiel » de leur département (code HR suivi du code du département).", ""]
     if n:
-        notes += [f"**Attention** : faute de référentiel de bassins chargé, {n} bassins sont en réalité des "
-                  "arrondissements du COG, qui en tiennent lieu (libellé suivi de « (arrondissement) »).", ""]
+        notes += [f"**Attention** : {substitute_note(dim_territoires)}", ""]
     return notes
+
+
+def substitute_note(dim_territoires: pl.DataFrame) -> str | None:
+    """The warning every file showing bassins gives when arrondissements stand in for them (territories.md)."""
+    if "est_substitut_arrondissement" not in dim_territoires.columns:
+        return None
+    n = dim_territoires.filter((pl.col("niveau") == "bassin")
+                               & pl.col("est_substitut_arrondissement").fill_null(False)).height
+    if not n:
+        return None
+    return (f"faute de référentiel de bassins chargé, {n} bassins sont en réalité des arrondissements du COG, "
+            "qui en tiennent lieu (libellé suivi de « (arrondissement) »).")
 
 
 def _multi_departement_bassins(table: pl.DataFrame) -> int:

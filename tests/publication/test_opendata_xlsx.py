@@ -111,3 +111,23 @@ def test_a_level_above_the_sheet_limit_continues_on_numbered_sheets(tmp_path):
     got = [_read(path, s)["code_territoire"].to_list() for s in ("bassin", "bassin (2)", "bassin (3)")]
     assert got == [["B0", "B1"], ["B2", "B3"], ["B4"]]
     assert pl.concat([_read(path, s) for s in ("bassin", "bassin (2)", "bassin (3)")]).equals(table)
+
+
+def test_the_workbook_says_when_arrondissements_stand_in_for_bassins(tmp_path):
+    """territories.md: every file that shows bassins says so when arrondissements stand in for them."""
+    from publication.readme import substitute_note
+
+    terr = pl.DataFrame({"niveau": ["departement", "bassin", "bassin"], "code_territoire": ["35", "351", "352"],
+                         "libelle_territoire": ["Ille-et-Vilaine", "Fougères (arrondissement)",
+                                                "Redon (arrondissement)"],
+                         "est_substitut_arrondissement": [False, True, True]})
+    note = substitute_note(terr)
+    assert note == ("faute de référentiel de bassins chargé, 2 bassins sont en réalité des arrondissements du COG, "
+                    "qui en tiennent lieu (libellé suivi de « (arrondissement) »).")
+    assert substitute_note(terr.with_columns(est_substitut_arrondissement=pl.lit(False))) is None
+    table = pl.DataFrame(schema=PARQUET_SCHEMA)
+    path = write_xlsx(tmp_path / "t.xlsx", table, {}, day="2024-03-05", producer="p", contact=None,
+                      notes=[f"Attention : {note}"])
+    assert _sheets(path) == ["lisez-moi"]
+    lines = pl.read_excel(path, sheet_name="lisez-moi", engine="calamine", has_header=False)["column_0"].to_list()
+    assert lines[-1] == f"Attention : {note}"
