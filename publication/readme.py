@@ -62,6 +62,11 @@ def substitute_note(dim_territoires: pl.DataFrame) -> str | None:
             "qui en tiennent lieu (libellé suivi de « (arrondissement) »).")
 
 
+def _cell(text: str) -> str:
+    """Text for a cell of a Markdown table: a `|` would split the cell."""
+    return text.replace("|", "\\|")
+
+
 def _multi_departement_bassins(table: pl.DataFrame) -> int:
     if "departements_bassin" not in table.columns:
         return 0
@@ -136,7 +141,7 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "",
         "| colonne | signification |",
         "|---|---|",
-        *[f"| `{c}` | {DESCRIPTIONS[c]} |" for c in COLUMNS],
+        *[f"| `{c}` | {_cell(DESCRIPTIONS[c])} |" for c in COLUMNS],
         "",
         "La clé d'une ligne est (`indicateur`, `niveau`, `code_territoire`, `mois`, `ventilation`, "
         "`modalite`). Aujourd'hui seule la ventilation `ensemble` (toute la population) est publiée.",

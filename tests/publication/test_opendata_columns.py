@@ -91,6 +91,9 @@ def test_schema_of_the_new_columns(published):
             r"^(?:[0-9]{2}|2A|2B|97[0-9])(?:\|(?:[0-9]{2}|2A|2B|97[0-9]))*$")
         assert all(fields[c]["type"] == "string" and fields[c]["description"] for c in ["motif_valeur_vide", *PARENTS])
     readme = (folder / "README.md").read_text(encoding="utf-8")
-    assert "| `departements_bassin` | Bassins seulement : tous les départements" in readme
+    [row] = [line for line in readme.splitlines() if line.startswith("| `departements_bassin` |")]
+    assert row.startswith("| `departements_bassin` | Bassins seulement : tous les départements")
+    assert "séparés par « \\| » (par exemple 13\\|84 pour" in row
+    assert row.replace("\\|", "").count("|") == 3  # one row of two cells: no `|` left unescaped
     assert "Bassins qui s'étendent sur plusieurs départements dans cette publication : 1." in readme
     assert "`sans_objet` (aucune personne dans la population de référence" in readme
