@@ -2,9 +2,9 @@
 
 One long table per block (cards, charts, table of sub-territories), in the open data's columns
 (publication.md) plus `bloc` and, for the cards, `role`: a masked cell has `statut = secret` and
-empty `valeur`, `numerateur`, `denominateur`. Values are rounded as in the open data, by the one
-rule of socle.rounding (half-up, to the indicator's `decimales` of marts.dim_indicateurs: rates as
-fractions with 4 decimals, delays with 1). UTF-8 with a byte-order mark (so that a spreadsheet opens the
+empty `valeur`, `numerateur`, `denominateur`. Values are written as in the open data's CSV, by the one
+function of socle.rounding (`round_text_column`: half-up, to the indicator's `decimales` of
+marts.dim_indicateurs: counts as integers, rates as fractions with 4 decimals, delays with 1). UTF-8 with a byte-order mark (so that a spreadsheet opens the
 accents right), comma-separated, months as YYYY-MM; text cells that a spreadsheet would run as a
 formula (a label starting with `=`, `+`, `-`, `@`…) are neutralised (socle.csv_safety).
 """
@@ -16,7 +16,7 @@ import polars as pl
 from dashboards import formatting as fmt
 from dashboards.data import Snapshot
 from socle.csv_safety import spreadsheet_csv
-from socle.rounding import round_column
+from socle.rounding import round_text_column
 
 COLONNES = ["bloc", "role", "indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire",
             "mois", "valeur", "numerateur", "denominateur", "statut"]
@@ -34,13 +34,13 @@ def table(snapshot: Snapshot, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
     df = df.join(snapshot.indicateurs.select("indicateur", pl.col("libelle").alias("libelle_indicateur"),
                                          "decimales", "ordre"), on="indicateur", how="left")
     secret = pl.col("statut") == fmt.SECRET
-    rounded = round_column("valeur", "decimales")
     df = df.with_columns(
         bloc=pl.lit(bloc),
         mois=pl.col("mois").dt.strftime("%Y-%m"),
-        valeur=pl.when(secret).then(None).otherwise(rounded),
-        numerateur=pl.when(secret).then(None).otherwise(pl.col("numerateur")),
-        denominateur=pl.when(secret).then(None).otherwise(pl.col("denominateur")),
+        # the open data's text: counts as integers (2245, never 2245.0), rates with 4 decimals, delays with 1
+        valeur=pl.when(secret).then(None).otherwise(round_text_column("valeur", "decimales")),
+        numerateur=pl.when(secret).then(None).otherwise(pl.col("numerateur").cast(pl.Int64)),
+        denominateur=pl.when(secret).then(None).otherwise(pl.col("denominateur").cast(pl.Int64)),
     )
     sort = [c for c in ("ordre", "role", "niveau", "code_territoire", "mois") if c in df.columns]
     return df.sort(sort, nulls_last=True).select(COLONNES)
@@ -48,4 +48,4 @@ def table(snapshot: Snapshot, bloc: str, figures: pl.DataFrame) -> pl.DataFrame:
 
 def csv(*tables: pl.DataFrame) -> bytes:
     df = pl.concat(tables, how="vertical_relaxed") if tables else pl.DataFrame(schema=dict.fromkeys(COLONNES, pl.String))
-    return spreadsheet_csv(df)
+    return spreadsheet_csv(df, numbers=("valeur",))  # valeur: numbers as text (round_text_column)

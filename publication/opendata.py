@@ -29,12 +29,14 @@ import polars as pl
 
 from publication import atomic
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
+from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
-from publication.readme import write_readme
+from publication.readme import substitute_note, write_readme
 from publication.revisions import write_revisions
-from publication.schema import write_datapackage
+from publication.schema import territory_codes, write_datapackage
+from publication.xlsx import write_xlsx
 from publication.source import Snapshot, masking_threshold, open_snapshot
-from publication.table import (PUBLISHED_ROWS, csv_table, indicator_kinds, published_table, snapshot_masked_cells,
+from publication.table import (csv_table, indicator_kinds, published_table, read_indicateurs, snapshot_masked_cells,
                                territories_of)
 from socle import quality
 from socle.csv_safety import neutralise
@@ -48,7 +50,8 @@ LATEST = "latest"
 LOCK = "opendata.lock"  # in $SOCLE_HOME, out of the public folder
 APPARTENANCE = "dim_territoires_appartenance"  # bassin → départements holding its communes
 TERRITORY_MONTHS = "dim_territoires_mois"  # optional mart (niveau, code_territoire, mois): the exact grid, when it exists
-DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", "datapackage.json", "README.md", "revisions.csv"]
+WORKBOOK = "indicateurs.xlsx"  # the same table for spreadsheet users (publication.xlsx)
+DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", WORKBOOK, "datapackage.json", "README.md", "revisions.csv"]
 KEEP_REPORTS = 12
 SOURCE_NAMES = {"rsa": "RSA (CAF/MSA)", "inscriptions": "inscriptions (France Travail)",
                 "accompagnements": "accompagnements", "reprises_emploi": "reprises d'emploi (France Travail)",
@@ -197,7 +200,7 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
     building.mkdir()
     try:
         with open_snapshot(settings) as snapshot:
-            indicateurs = snapshot.con.sql(PUBLISHED_ROWS.format(catalog="")).pl()
+            indicateurs = read_indicateurs(snapshot.con)
             dim_indicateurs = snapshot.frame("dim_indicateurs")
             dim_territoires = snapshot.frame("dim_territoires")
             appartenance = snapshot.frame(APPARTENANCE) if snapshot.columns(APPARTENANCE) else None
@@ -208,17 +211,23 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                 masked, masking_summary = snapshot_masked_cells(snapshot.con, threshold)
                 extra = {"masked": masked}
             else:
-                extra = {"masker": masker, "appartenance": appartenance}
+                extra = {"masker": masker}
             # text cells neutralised for spreadsheets (socle.csv_safety), in both files so that they stay one table
-            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold, **extra))
+            table = neutralise(published_table(indicateurs, dim_indicateurs, dim_territoires, threshold,
+                                                appartenance=appartenance, **extra))
             text = csv_table(table, decimals)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
+            producer, contact = publisher(settings)
+            note = substitute_note(dim_territoires)
+            write_xlsx(building / WORKBOOK, table, decimals, day=day.isoformat(), producer=producer, contact=contact,
+                       notes=[f"Attention : {note}"] if note else [])
             livraisons = deliveries(snapshot)
             warnings = [{**w, "message": quality.message(w)}
                         for w in quality.quarantine_warnings(snapshot.con)]
             revisions = write_revisions(building, text, previous, livraisons)
-            write_datapackage(building, sorted(kinds), day.isoformat(), built_at)
+            write_datapackage(building, sorted(kinds), day.isoformat(), built_at, producer, contact,
+                              territory_codes=territory_codes(dim_territoires), workbook=building / WORKBOOK)
             info = manifest("opendata", built_at, snapshot, threshold, threshold_source, livraisons,
                             date_publication=day.isoformat(), dossier=name,
                             publication_precedente=previous.name if previous else None,
@@ -228,7 +237,7 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                          threshold=threshold, snapshot_name=snapshot.path.name,
                          commit=info["version_code"]["commit"], previous=previous.name if previous else None,
                          n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
-                         warnings=warnings)
+                         warnings=warnings, producer=producer, contact=contact)
             expected = expected_from(snapshot, kinds, indicateurs, dim_territoires, decimals=decimals)
         if masking_summary is not None:
             info["masquage"] = masking_summary

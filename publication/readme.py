@@ -7,9 +7,11 @@ from pathlib import Path
 
 import polars as pl
 
+from publication.licence import readme_section
 from publication.schema import DESCRIPTIONS
 from publication.table import COLUMNS, indicator_kinds
 from socle import quality
+from socle.settings import DEFAULT_OPENDATA_PRODUCER
 
 KIND_LABELS = {
     "effectif": "effectif (nombre de personnes), publié en entier",
@@ -44,15 +46,39 @@ def _bassin_notes(dim_territoires: pl.DataFrame) -> list[str]:
                   "l'année du mois) ; les communes absentes du référentiel sont regroupées dans un bassin « hors "
                   "référentiel » de leur département (code HR suivi du code du département).", ""]
     if n:
-        notes += [f"**Attention** : faute de référentiel de bassins chargé, {n} bassins sont en réalité des "
-                  "arrondissements du COG, qui en tiennent lieu (libellé suivi de « (arrondissement) »).", ""]
+        notes += [f"**Attention** : {substitute_note(dim_territoires)}", ""]
     return notes
+
+
+def substitute_note(dim_territoires: pl.DataFrame) -> str | None:
+    """The warning every file showing bassins gives when arrondissements stand in for them (territories.md)."""
+    if "est_substitut_arrondissement" not in dim_territoires.columns:
+        return None
+    n = dim_territoires.filter((pl.col("niveau") == "bassin")
+                               & pl.col("est_substitut_arrondissement").fill_null(False)).height
+    if not n:
+        return None
+    return (f"faute de référentiel de bassins chargé, {n} bassins sont en réalité des arrondissements du COG, "
+            "qui en tiennent lieu (libellé suivi de « (arrondissement) »).")
+
+
+def _cell(text: str) -> str:
+    """Text for a cell of a Markdown table: a `|` would split the cell."""
+    return text.replace("|", "\\|")
+
+
+def _multi_departement_bassins(table: pl.DataFrame) -> int:
+    if "departements_bassin" not in table.columns:
+        return 0
+    bassins = table.filter(pl.col("niveau") == "bassin").select("code_territoire", "departements_bassin").unique()
+    return bassins.filter(pl.col("departements_bassin").str.contains("|", literal=True)).height
 
 
 def render(*, day: date, folder_name: str | None = None, built_at: str, table: pl.DataFrame, dim_indicateurs: pl.DataFrame,
            dim_territoires: pl.DataFrame, threshold: int, snapshot_name: str, commit: str | None,
            previous: str | None, n_revisions: int, latest_deliveries: dict[str, str],
-           warnings: list[dict] | None = None) -> str:
+           warnings: list[dict] | None = None, producer: str = DEFAULT_OPENDATA_PRODUCER,
+           contact: str | None = None) -> str:
     kinds = indicator_kinds(dim_indicateurs)
     months = sorted(table["mois"].unique().to_list())
     n_secret = table.filter(pl.col("statut") == "secret").height
@@ -89,12 +115,18 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
            + " ; ".join(f"{w['fichier']} ({quality.percent(w['part'])})" for w in warnings) + "."]
           if warnings else []),
         "",
+        *readme_section(producer, contact),
         "## Fichiers",
         "",
         "| fichier | contenu |",
         "|---|---|",
-        "| `indicateurs.csv` | une ligne par indicateur × territoire × mois × catégorie ; UTF-8, virgule, ligne d'en-tête |",
+        "| `indicateurs.csv` | une ligne par indicateur × territoire × mois × catégorie ; UTF-8 sans BOM, virgule, "
+        "ligne d'en-tête (un tableur qui l'ouvre directement peut mal afficher les accents : importez-le en "
+        "UTF-8, ou ouvrez `indicateurs.xlsx`) |",
         "| `indicateurs.parquet` | la même table au format Parquet |",
+        "| `indicateurs.xlsx` | la même table au format Excel, pour les tableurs : une feuille par niveau "
+        "géographique (une feuille de plus d'un million de lignes continue sur « bassin (2) »…) et une feuille "
+        "`lisez-moi` ; les codes y restent du texte (`01`) et les accents s'affichent correctement |",
         "| `datapackage.json` | description des fichiers (Table Schema : types, valeurs permises, clé primaire) |",
         "| `revisions.csv` | chiffres de la publication précédente modifiés dans celle-ci |",
         "| `manifest.json` | date de construction, livraisons sources et leurs empreintes, version du code, seuil du secret |",
@@ -109,10 +141,14 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "",
         "| colonne | signification |",
         "|---|---|",
-        *[f"| `{c}` | {DESCRIPTIONS[c]} |" for c in COLUMNS],
+        *[f"| `{c}` | {_cell(DESCRIPTIONS[c])} |" for c in COLUMNS],
         "",
         "La clé d'une ligne est (`indicateur`, `niveau`, `code_territoire`, `mois`, `ventilation`, "
         "`modalite`). Aujourd'hui seule la ventilation `ensemble` (toute la population) est publiée.",
+        "",
+        "Une `valeur` vide se lit sans calcul dans `motif_valeur_vide` : `secret` (case masquée), `sans_objet` "
+        "(aucune personne dans la population de référence du taux ou du délai : dénominateur nul) ou "
+        "`non_disponible` (chiffre pas encore calculable : fichiers nécessaires non livrés).",
         "",
         "## Les indicateurs",
         "",
@@ -139,6 +175,16 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "",
         *[f"- {NIVEAU_LABELS[n]} : {counts.get(n, 0)}" for n in NIVEAU_LABELS],
         "",
+        "Pour filtrer ou regrouper sans autre fichier, chaque ligne porte le département (`code_departement`) "
+        "et la région (`code_region`) de son territoire quand il est entièrement compris dans un seul "
+        "département ou une seule région (pour un département ou une région, son propre code). Un bassin qui "
+        "s'étend sur plusieurs départements a `code_departement` vide et la liste de ses départements dans "
+        "`departements_bassin` (par exemple `13|84`) ; de même pour les régions (`code_region` vide, "
+        "`regions_bassin`). Ses chiffres ne s'additionnent donc à ceux d'aucun département : filtrer les "
+        "bassins d'un département, c'est chercher son code dans `departements_bassin`.",
+        "",
+        *([f"Bassins qui s'étendent sur plusieurs départements dans cette publication : {n_multi}.", ""]
+          if (n_multi := _multi_departement_bassins(table)) else []),
         *_bassin_notes(dim_territoires),
         "## Statut des chiffres : règle de maturité",
         "",

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from publication.table import COLUMNS, KEY, NIVEAUX, STATUTS
+from publication.licence import LICENCE, contributor
+from publication.table import COLUMNS, KEY, MOTIFS_VALEUR_VIDE, NIVEAUX, STATUTS
+from socle.files import sha256_file
+from socle.settings import DEFAULT_OPENDATA_PRODUCER
 
+XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MOIS_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 DESCRIPTIONS = {
@@ -23,7 +27,24 @@ DESCRIPTIONS = {
     "numerateur": "Taux : numérateur ; effectifs : l'effectif ; délais : vide. Vide si secret.",
     "denominateur": "Taux et délais : population de référence ; effectifs : vide. Vide si secret.",
     "statut": "definitif, provisoire (le chiffre peut encore changer) ou secret (masqué, secret statistique).",
+    "motif_valeur_vide": "Pourquoi `valeur` est vide : secret (case masquée, secret statistique), sans_objet "
+                         "(population de référence vide : dénominateur nul, aucun taux ni délai à calculer) ou "
+                         "non_disponible (chiffre non calculé : fichiers nécessaires pas encore livrés). Vide "
+                         "quand `valeur` est publiée.",
+    "code_departement": "Département du territoire (code COG) : le département lui-même, ou celui d'un bassin "
+                        "entièrement compris dans un département. Vide pour la France, les régions et un bassin "
+                        "qui s'étend sur plusieurs départements (voir departements_bassin).",
+    "code_region": "Région du territoire (code COG) : la région elle-même, celle d'un département, ou celle "
+                   "d'un bassin entièrement compris dans une région. Vide pour la France et pour un bassin qui "
+                   "s'étend sur plusieurs régions (voir regions_bassin).",
+    "departements_bassin": "Bassins seulement : tous les départements qui contiennent des communes du bassin, "
+                           "séparés par « | » (par exemple 13|84 pour un bassin qui s'étend sur deux "
+                           "départements). Vide pour les autres niveaux.",
+    "regions_bassin": "Bassins seulement : toutes les régions qui contiennent des communes du bassin, séparées "
+                      "par « | ». Vide pour les autres niveaux.",
 }
+DEPARTEMENT_PATTERN = r"[0-9]{2}|2A|2B|97[0-9]"
+REGION_PATTERN = r"[0-9]{2}"
 
 
 def _field(name: str, type_: str, *, required: bool = False, **constraints) -> dict:
@@ -36,9 +57,28 @@ def _field(name: str, type_: str, *, required: bool = False, **constraints) -> d
     return field
 
 
-def indicateurs_schema(indicator_codes: list[str], mois_type: str = "string") -> dict:
+def territory_codes(dim_territoires) -> dict[str, list[str]]:
+    """niveau → its codes in dim_territoires (the enums of code_departement and code_region)."""
+    return {niveau: sorted(dim_territoires.filter(dim_territoires["niveau"] == niveau)["code_territoire"].to_list())
+            for niveau in ("region", "departement")}
+
+
+def _list_pattern(code: str) -> str:
+    return rf"^(?:{code})(?:\|(?:{code}))*$"
+
+
+def indicateurs_schema(indicator_codes: list[str], mois_type: str = "string",
+                       territory_codes: dict[str, list[str]] | None = None) -> dict:
     """Table Schema of indicateurs.csv / indicateurs.parquet. `mois` is text `YYYY-MM`
-    (pattern-checked) in both files, so that the two schemas are one."""
+    (pattern-checked) in both files, so that the two schemas are one. `code_departement` and
+    `code_region` take the codes of the referential (`territory_codes`, territory_codes()) as
+    enums: they stand for foreign keys, which cannot be written here (a région and a
+    département can share a code, 93, and the package has no table of territories); without
+    them, a pattern."""
+    codes = territory_codes or {}
+    parent = {col: ({"enum": codes[niveau]} if codes.get(niveau) else {"pattern": f"^(?:{pattern})$"})
+              for col, niveau, pattern in (("code_departement", "departement", DEPARTEMENT_PATTERN),
+                                           ("code_region", "region", REGION_PATTERN))}
     fields = {
         "indicateur": _field("indicateur", "string", required=True, enum=sorted(indicator_codes)),
         "libelle_indicateur": _field("libelle_indicateur", "string", required=True),
@@ -52,6 +92,11 @@ def indicateurs_schema(indicator_codes: list[str], mois_type: str = "string") ->
         "numerateur": _field("numerateur", "integer", minimum=0),
         "denominateur": _field("denominateur", "integer", minimum=0),
         "statut": _field("statut", "string", required=True, enum=STATUTS),
+        "motif_valeur_vide": _field("motif_valeur_vide", "string", enum=MOTIFS_VALEUR_VIDE),
+        "code_departement": _field("code_departement", "string", **parent["code_departement"]),
+        "code_region": _field("code_region", "string", **parent["code_region"]),
+        "departements_bassin": _field("departements_bassin", "string", pattern=_list_pattern(DEPARTEMENT_PATTERN)),
+        "regions_bassin": _field("regions_bassin", "string", pattern=_list_pattern(REGION_PATTERN)),
     }
     return {"fields": [fields[c] for c in COLUMNS], "primaryKey": list(KEY), "missingValues": [""]}
 
@@ -94,8 +139,13 @@ def revisions_schema() -> dict:
     return {"fields": fields, "primaryKey": list(KEY), "missingValues": [""]}
 
 
-def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built_at: str) -> Path:
-    indicateurs = indicateurs_schema(indicator_codes)
+def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built_at: str,
+                      producer: str = DEFAULT_OPENDATA_PRODUCER, contact: str | None = None,
+                      territory_codes: dict[str, list[str]] | None = None, workbook: Path | None = None) -> Path:
+    """Write datapackage.json. `workbook`: indicateurs.xlsx, listed as a file resource (its size and
+    SHA-256, which `frictionless validate` checks): its table is the CSV's, whose schema describes it;
+    frictionless reads no xlsx here (no openpyxl), so it is not declared as a tabular resource."""
+    indicateurs = indicateurs_schema(indicator_codes, territory_codes=territory_codes)
     # frictionless reads Parquet through pandas, where a null integer becomes the float NaN
     # (read as the text "nan"): the Parquet resource counts it as missing too.
     parquet_schema = {**indicateurs, "missingValues": ["", "nan"]}
@@ -107,6 +157,8 @@ def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built
                        "agrégés par territoire et par mois, avec secret statistique. Voir README.md.",
         "version": date,
         "created": built_at,
+        "licenses": [dict(LICENCE)],
+        "contributors": [contributor(producer, contact)],
         "resources": [
             {"name": "indicateurs", "path": "indicateurs.csv", "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": csv_dialect,
@@ -118,6 +170,12 @@ def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built
              "schema": revisions_schema()},
         ],
     }
+    if workbook is not None and workbook.exists():
+        package["resources"].insert(2, {
+            "name": "indicateurs_xlsx", "type": "file", "path": workbook.name, "format": "xlsx",
+            "mediatype": XLSX_MEDIATYPE, "bytes": workbook.stat().st_size, "hash": f"sha256:{sha256_file(workbook)}",
+            "description": "La table de indicateurs.csv au format Excel, une feuille par niveau géographique "
+                           "(et une feuille lisez-moi) ; mêmes colonnes, même schéma."})
     path = folder / "datapackage.json"
     path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

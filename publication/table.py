@@ -14,11 +14,16 @@ from collections.abc import Callable
 
 import polars as pl
 
+from publication.parents import PARENT_COLUMNS, parents_of
 from socle.masking import mask_with_report
-from socle.rounding import indicator_decimals, round_column
+from socle.rounding import indicator_decimals, round_column, round_text_column
 
-COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
-           "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
+CONTRACT_COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
+                    "ventilation", "modalite", "valeur", "numerateur", "denominateur", "statut"]
+# After the contract's columns, in this order (issue #20): why `valeur` is empty, then the parents
+# of the territory (publication.parents). Appended, so that the contract's columns keep their places.
+COLUMNS = [*CONTRACT_COLUMNS, "motif_valeur_vide", *PARENT_COLUMNS]
+MOTIFS_VALEUR_VIDE = ["secret", "sans_objet", "non_disponible"]
 KEY = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"]
 NIVEAUX = ["national", "region", "departement", "bassin"]
 STATUTS = ["definitif", "provisoire", "secret"]
@@ -28,7 +33,8 @@ PARQUET_SCHEMA = {
     "indicateur": pl.String, "libelle_indicateur": pl.String, "niveau": pl.String,
     "code_territoire": pl.String, "libelle_territoire": pl.String, "mois": pl.String,
     "ventilation": pl.String, "modalite": pl.String, "valeur": pl.Float64, "numerateur": pl.Int64,
-    "denominateur": pl.Int64, "statut": pl.String,
+    "denominateur": pl.Int64, "statut": pl.String, "motif_valeur_vide": pl.String,
+    **dict.fromkeys(PARENT_COLUMNS, pl.String),
 }
 
 
@@ -54,13 +60,10 @@ def territories_of(dim_territoires: pl.DataFrame) -> pl.DataFrame:
 
 CELLS = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite", "numerateur",
          "denominateur", "valeur", "statut"]
+PUBLISHED_VENTILATION = "ensemble"  # see read_indicateurs
 MASKED_SCHEMA = "publie"
 MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
 MASKING_REPORT = "rapport_masquage"  # in the snapshot: one row, the masking's summary (JSON)
-# The rows of marts.indicateurs that are published (open data, dashboards): the `ensemble` rows.
-# The breakdown rows (pilotage.md) stay in the warehouse and the analyst files until the masking
-# and the gate's attack cover the breakdowns' additivity (issue #20).
-PUBLISHED_ROWS = "select * from {catalog}marts.indicateurs where ventilation = 'ensemble'"
 
 
 def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, threshold: int,
@@ -74,11 +77,21 @@ def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, thres
     return masked
 
 
+def read_indicateurs(con, catalog: str | None = None) -> pl.DataFrame:
+    """The rows of marts.indicateurs that are published (open data, masked table of the snapshot,
+    hence the dashboards): the one reader of the mart for publication. `catalog`: the attached
+    snapshot's name, None for the snapshot open on `con`."""
+    prefix = f"{catalog}." if catalog else ""
+    # Only the `ensemble` rows for now: the breakdown rows (ventilation other than 'ensemble') wait
+    # for their masking (#20) before anything public shows them.
+    return con.sql(f"select * from {prefix}marts.indicateurs where ventilation = '{PUBLISHED_VENTILATION}'").pl()
+
+
 def store_masked_table(con, catalog: str, threshold: int) -> None:
     """Write `catalog`.publie.indicateurs_masques (the masked cells of `catalog`.marts.indicateurs
     and the threshold used, column seuil_secret) and `catalog`.publie.rapport_masquage (the
     masking's summary). `con` has the snapshot attached as `catalog`."""
-    indicateurs = con.sql(PUBLISHED_ROWS.format(catalog=f"{catalog}.")).pl()
+    indicateurs = read_indicateurs(con, catalog)
     dim_territoires = con.sql(f"select * from {catalog}.marts.dim_territoires").pl()
     appartenance = con.sql(f"select * from {catalog}.marts.dim_territoires_appartenance").pl()
     reports: dict = {}
@@ -109,7 +122,7 @@ def snapshot_masked_cells(con, threshold: int) -> tuple[pl.DataFrame, dict | Non
     appartenance = (con.sql("select * from marts.dim_territoires_appartenance").pl()
                     if ("marts", "dim_territoires_appartenance") in tables else None)
     reports: dict = {}
-    masked = masked_cells(con.sql(PUBLISHED_ROWS.format(catalog="")).pl(),
+    masked = masked_cells(read_indicateurs(con),
                           con.sql("select * from marts.dim_territoires").pl(), threshold, appartenance, reports)
     return masked, reports["masquage"].summary()
 
@@ -120,7 +133,8 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
                     masked: pl.DataFrame | None = None) -> pl.DataFrame:
     """The open-data table (columns COLUMNS, parquet types), sorted for reading. `masked`: cells
     already masked (`snapshot_masked_cells`); else they are masked here, `appartenance`
-    (dim_territoires_appartenance) telling the masking which bassins lie within a département."""
+    (dim_territoires_appartenance) telling the masking which bassins lie within a département.
+    `appartenance` also gives the départements and régions of each bassin (publication.parents)."""
     if masked is not None:
         masked = masked.select(CELLS)
     elif masker is None:
@@ -137,26 +151,31 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
     out = (masked.with_columns(valeur=rounded.cast(pl.Float64))
            .join(order, on="indicateur", how="left")
            .join(labels, on=["niveau", "code_territoire"], how="left")
-           .with_columns(mois=pl.col("mois").dt.strftime("%Y-%m"),
+           .join(parents_of(dim_territoires, appartenance), on=["niveau", "code_territoire"], how="left")
+           .with_columns(motif_valeur_vide=empty_value_reason(),
+                         mois=pl.col("mois").dt.strftime("%Y-%m"),
                          _niveau=pl.col("niveau").replace_strict(
                              {n: i for i, n in enumerate(NIVEAUX)}, default=len(NIVEAUX), return_dtype=pl.Int64))
            .sort("_ordre", "indicateur", "_niveau", "code_territoire", "mois", "ventilation", "modalite"))
     return out.select([pl.col(c).cast(t) for c, t in PARQUET_SCHEMA.items()])
 
 
-def format_value(value: float | None, decimals: int) -> str | None:
-    if value is None:
-        return None
-    return f"{value:.{decimals}f}"
+def empty_value_reason() -> pl.Expr:
+    """Why `valeur` is empty, readable without arithmetic: `secret` (masked), `sans_objet` (the
+    population of a rate or a delay is empty: denominator 0), `non_disponible` (not computed: the
+    files it needs were not delivered); null when `valeur` is published."""
+    return (pl.when(pl.col("statut") == "secret").then(pl.lit("secret"))
+            .when(pl.col("valeur").is_not_null()).then(pl.lit(None, pl.String))
+            .when(pl.col("denominateur") == 0).then(pl.lit("sans_objet"))
+            .otherwise(pl.lit("non_disponible")))
 
 
 def csv_table(table: pl.DataFrame, decimals: dict[str, int]) -> pl.DataFrame:
     """The same table as text, as written in indicateurs.csv: each value with the decimals it was
-    rounded to (`decimals`: socle.rounding.indicator_decimals, the seed's `decimales`; counts as
+    rounded to, by socle.rounding.round_text_column (the dashboards' downloads use it too) (`decimals`: socle.rounding.indicator_decimals, the seed's `decimales`; counts as
     integers, rates with 4 decimals, delays with 1 today); empty cells for nulls."""
-    places = [decimals.get(code, 4) for code in table["indicateur"]]
-    texts = [format_value(v, d) for v, d in zip(table["valeur"].to_list(), places)]
+    places = pl.col("indicateur").replace_strict(decimals, default=4, return_dtype=pl.Int64)
     return table.with_columns(
-        valeur=pl.Series("valeur", texts, dtype=pl.String),
+        valeur=round_text_column("valeur", places),
         numerateur=pl.col("numerateur").cast(pl.String),
         denominateur=pl.col("denominateur").cast(pl.String))

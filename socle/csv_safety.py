@@ -45,7 +45,8 @@ def neutralise(df: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFra
         for c in cols)
 
 
-def spreadsheet_csv(df: pl.DataFrame) -> bytes:
+def spreadsheet_csv(df: pl.DataFrame, numbers: tuple[str, ...] = ()) -> bytes:
     """A download for spreadsheets: UTF-8 with a byte-order mark (accents right), comma-separated,
-    text cells neutralised."""
-    return BOM + neutralise(df).write_csv().encode("utf-8")
+    text cells neutralised, except the columns of `numbers`: numbers already written as text
+    (socle.rounding.round_text_column), which keep their sign."""
+    return BOM + neutralise(df, [c for c in text_columns(df) if c not in numbers]).write_csv().encode("utf-8")

@@ -23,12 +23,26 @@ import polars as pl
 DECIMALS_BY_KIND = {"effectif": 0, "taux": 4, "delai_moyen": 1, "delai_median": 1}
 
 
-def round_half_up(value: float | int | None, decimals: int) -> float | None:
-    """`value` rounded half-up (ties away from zero) to `decimals` decimals; None for None or NaN."""
+def _quantized(value: float | int | None, decimals: int) -> Decimal | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
     quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    out = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return out.copy_abs() if out == 0 else out  # no "-0.0"
+
+
+def round_half_up(value: float | int | None, decimals: int) -> float | None:
+    """`value` rounded half-up (ties away from zero) to `decimals` decimals; None for None or NaN."""
+    q = _quantized(value, decimals)
+    return None if q is None else float(q)
+
+
+def round_half_up_text(value: float | int | None, decimals: int) -> str | None:
+    """The published text of `value`: rounded as round_half_up, written with exactly `decimals`
+    decimals and a point (2245.0 at 0 → "2245", 10.25 at 1 → "10.3", 0.747 at 4 → "0.7470"); the
+    text of every CSV the project writes (open data, dashboards' downloads)."""
+    q = _quantized(value, decimals)
+    return None if q is None else f"{q:f}"
 
 
 def decimals_for_kind(type_indicateur: str | None) -> int:
@@ -59,3 +73,16 @@ def round_column(values: pl.Expr | str, decimals: pl.Expr | str) -> pl.Expr:
         return pl.Series([None if d is None else round_half_up(v, int(d)) for v, d in pairs], dtype=pl.Float64)
 
     return pl.struct(values.alias("v"), decimals.alias("d")).map_batches(_round, return_dtype=pl.Float64)
+
+
+def round_text_column(values: pl.Expr | str, decimals: pl.Expr | str) -> pl.Expr:
+    """Polars expression: each value as its published text (`round_half_up_text`) with its row's
+    decimals (a null number of decimals gives a null text)."""
+    values = pl.col(values) if isinstance(values, str) else values
+    decimals = pl.col(decimals) if isinstance(decimals, str) else decimals
+
+    def _text(batch: pl.Series) -> pl.Series:
+        pairs = zip(batch.struct.field("v").to_list(), batch.struct.field("d").to_list())
+        return pl.Series([None if d is None else round_half_up_text(v, int(d)) for v, d in pairs], dtype=pl.String)
+
+    return pl.struct(values.alias("v"), decimals.alias("d")).map_batches(_text, return_dtype=pl.String)

@@ -10,6 +10,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 COG_DIR = SEEDS_DIR / "cog"
+DEFAULT_OPENDATA_PRODUCER = "socle — réseau France Travail (DGEFP)"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,17 @@ class Settings:
         """Processes that land files side by side: SOCLE_INGESTION_WORKERS, else one per CPU (at most 4)."""
         configured = os.environ.get("SOCLE_INGESTION_WORKERS")
         return max(1, int(configured)) if configured else min(4, os.cpu_count() or 1)
+
+    @property
+    def opendata_producer(self) -> str:
+        """Producer named in the open data (datapackage.json, README): SOCLE_OPENDATA_PRODUCTEUR."""
+        return os.environ.get("SOCLE_OPENDATA_PRODUCTEUR") or DEFAULT_OPENDATA_PRODUCER
+
+    @property
+    def opendata_contact(self) -> str | None:
+        """Contact of the open data (a functional mailbox or a web page, never a person's name):
+        SOCLE_OPENDATA_CONTACT; None: the dataset's discussion space on data.gouv.fr."""
+        return os.environ.get("SOCLE_OPENDATA_CONTACT") or None
 
     @property
     def lock_file(self) -> Path:

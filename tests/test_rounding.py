@@ -14,7 +14,7 @@ import pytest
 
 from dashboards import exports
 from publication.table import csv_table, published_table
-from socle.rounding import DECIMALS_BY_KIND, indicator_decimals, round_half_up
+from socle.rounding import DECIMALS_BY_KIND, indicator_decimals, round_half_up, round_half_up_text
 from socle.settings import PROJECT_DIR
 
 SEED = PROJECT_DIR / "dbt_project" / "seeds" / "parametres" / "indicateurs_definitions.csv"
@@ -77,11 +77,59 @@ def test_open_data_rounds_ties_half_up():
         "delai_orientation_moyen_j": "10.3", "taux_orientation_15j": "0.1235", "beneficiaires_sdd": "42"}
 
 
-def test_dashboard_csv_rounds_like_the_open_data():
+@pytest.mark.parametrize(("value", "decimals", "expected"), [
+    (10.25, 1, "10.3"),         # ties away from zero
+    (0.12345, 4, "0.1235"),
+    (1.005, 2, "1.01"),
+    (2.5, 0, "3"),
+    (0.5, 0, "1"),
+    (2245.0, 0, "2245"),        # a count is an integer, never 2245.0
+    (0.747, 4, "0.7470"),       # the decimals are always written
+    (8, 1, "8.0"),
+    (-10.25, 1, "-10.3"),
+    (-0.00001, 2, "0.00"),      # no negative zero
+    (0.00005, 4, "0.0001"),
+    (None, 1, None),
+    (float("nan"), 4, None),
+])
+def test_round_half_up_text(value, decimals, expected):
+    assert round_half_up_text(value, decimals) == expected
+    if expected is not None:
+        assert float(expected) == round_half_up(value, decimals)
+
+
+TEXTS = {"delai_orientation_moyen_j": "10.3", "taux_orientation_15j": "0.1235", "beneficiaires_sdd": "42"}
+
+
+def test_dashboard_csv_writes_values_like_the_open_data():
     snap = SimpleNamespace(indicateurs=DIM, territoires=TERRITOIRES)
     block = exports.table(snap, "cartes", FIGURES.drop("ventilation", "modalite"))
-    assert dict(zip(block["indicateur"], block["valeur"])) == ATTENDU
+    assert dict(zip(block["indicateur"], block["valeur"])) == TEXTS
     read = list(csv.DictReader(io.StringIO(exports.csv(block).decode("utf-8-sig"))))
-    assert {r["indicateur"]: float(r["valeur"]) for r in read} == ATTENDU
-    open_data = published_table(FIGURES, DIM, TERRITOIRES, threshold=0, masker=lambda df, _t, _s: df)
-    assert sorted(zip(open_data["indicateur"], open_data["valeur"])) == sorted(zip(block["indicateur"], block["valeur"]))
+    assert {r["indicateur"]: (r["valeur"], r["numerateur"], r["denominateur"]) for r in read} == {
+        "delai_orientation_moyen_j": ("10.3", "", "20"), "taux_orientation_15j": ("0.1235", "12345", "100000"),
+        "beneficiaires_sdd": ("42", "42", "")}
+    open_data = csv_table(published_table(FIGURES, DIM, TERRITOIRES, threshold=0, masker=lambda df, _t, _s: df),
+                          indicator_decimals(DIM))
+    assert dict(zip(open_data["indicateur"], open_data["valeur"])) == TEXTS
+
+
+def test_dashboard_csv_counts_are_integers_even_from_float_columns():
+    """Issue #20: the dashboards' downloads wrote counts as 2245.0 (a float column)."""
+    snap = SimpleNamespace(indicateurs=DIM, territoires=TERRITOIRES)
+    figures = FIGURES.drop("ventilation", "modalite").with_columns(
+        numerateur=pl.Series([None, 12345.0, 2245.0]), valeur=pl.Series([10.25, 0.12345, 2245.0]))
+    text = exports.csv(exports.table(snap, "cartes", figures)).decode("utf-8-sig")
+    assert "beneficiaires_sdd" in text and ".0," not in text
+    [row] = [r for r in csv.DictReader(io.StringIO(text)) if r["indicateur"] == "beneficiaires_sdd"]
+    assert (row["valeur"], row["numerateur"]) == ("2245", "2245")
+
+
+def test_dashboard_csv_neutralises_labels_but_not_values():
+    territoires = TERRITOIRES.with_columns(libelle_territoire=pl.lit('=HYPERLINK("http://x","clic")'))
+    snap = SimpleNamespace(indicateurs=DIM.with_columns(libelle=pl.lit("@SUM(A1)")), territoires=territoires)
+    figures = FIGURES.drop("ventilation", "modalite").with_columns(valeur=pl.Series([-10.25, 0.12345, 42.0]))
+    rows = list(csv.DictReader(io.StringIO(exports.csv(exports.table(snap, "cartes", figures)).decode("utf-8-sig"))))
+    assert {r["libelle_territoire"] for r in rows} == {"'=HYPERLINK(\"http://x\",\"clic\")"}
+    assert {r["libelle_indicateur"] for r in rows} == {"'@SUM(A1)"}
+    assert {r["indicateur"]: r["valeur"] for r in rows}["delai_orientation_moyen_j"] == "-10.3"  # a number, kept

@@ -14,6 +14,7 @@ from dashboards.data import Snapshot, lecture
 from dashboards.ecrans import commun
 from socle import quality
 from socle.csv_safety import spreadsheet_csv
+from socle.rounding import round_half_up
 
 
 def _mois_entre(a: date, b: date) -> int:
@@ -47,7 +48,7 @@ def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str]) -
             "Mois manquants": r["mois_manquants"] or 0,
             "Fichiers rejetés": r["livraisons_rejetees"],
             "Lignes en quarantaine": r["lignes_quarantaine"],
-            "Part en quarantaine (%)": round(100 * r["lignes_quarantaine"] / lues, 2) if lues else None,
+            "Part en quarantaine (%)": round_half_up(100 * r["lignes_quarantaine"] / lues, 2) if lues else None,
         })
     def gravite(r: dict) -> int:
         s = r["Situation"]
@@ -110,7 +111,7 @@ def avertissements_affiches(warnings: list[dict], deps: dict[str, str]) -> pl.Da
     """Quality warnings (socle.quality): one row per file above the quarantine threshold."""
     return pl.DataFrame([{
         "Fichier déposé": w["fichier"], "Producteur": fmt.producteur(w["producteur"], deps),
-        "Mois": w["mois"], "Part en quarantaine (%)": round(100 * w["part"], 1),
+        "Mois": w["mois"], "Part en quarantaine (%)": round_half_up(100 * w["part"], 1),
         "Lignes en quarantaine": w["lignes_quarantaine"], "Lignes lues": w["lignes_lues"],
         "Règles principales": ", ".join(f"{r['regle']} ({r['lignes']})" for r in w["regles"]),
     } for w in warnings], schema={"Fichier déposé": pl.String, "Producteur": pl.String, "Mois": pl.String,

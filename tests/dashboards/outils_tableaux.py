@@ -20,11 +20,11 @@ def seuil_du_seed() -> int:
 
 def masque(snapshot: Path, seuil: int | None = None) -> pl.DataFrame:
     """The expected masked figures, computed here from the snapshot with socle.masking."""
-    from publication.table import PUBLISHED_ROWS
+    from publication.table import read_indicateurs
     from socle.masking import mask
 
     with duckdb.connect(str(snapshot), read_only=True) as con:
-        brut = con.sql(PUBLISHED_ROWS.format(catalog="")).pl()
+        brut = read_indicateurs(con)
         terr = con.sql("select niveau, code_territoire, code_region, code_departement from marts.dim_territoires").pl()
         appartenance = con.sql("select * from marts.dim_territoires_appartenance").pl()
     return mask(brut, terr, seuil or seuil_du_seed(), appartenance)

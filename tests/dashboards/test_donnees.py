@@ -37,12 +37,12 @@ def test_figures_are_masked_like_the_open_data(instantane):
 def test_dashboards_show_exactly_the_open_data_masked_table_and_it_holds(instantane):
     """Every screen and download reads the same masked cells as the open data; the attack of the
     publication gate finds nothing in them."""
-    from publication.table import PUBLISHED_ROWS, published_table
+    from publication.table import published_table, read_indicateurs
     from socle.attack import attack_table
 
     snap = data.courant()
     with duckdb.connect(str(instantane.path), read_only=True) as con:
-        brut = con.sql(PUBLISHED_ROWS.format(catalog="")).pl()
+        brut = read_indicateurs(con)
         dim_i = con.sql("select * from marts.dim_indicateurs").pl()
         dim_t = con.sql("select * from marts.dim_territoires").pl()
         app = con.sql("select * from marts.dim_territoires_appartenance").pl()

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from publication import export_opendata
-from publication.table import COLUMNS
+from publication.table import COLUMNS, PARQUET_SCHEMA
 from publication_fixture import indicateurs_frame, make_snapshot
 
 DAY = date(2024, 3, 5)
@@ -40,7 +40,7 @@ def test_folder_layout_and_latest(published):
     assert published == root / "2024-03-05-01"
     assert (root / "latest").is_symlink() and (root / "latest").readlink() == Path("2024-03-05-01")
     assert sorted(p.name for p in published.iterdir()) == [
-        "README.md", "datapackage.json", "indicateurs.csv", "indicateurs.parquet", "manifest.json",
+        "README.md", "datapackage.json", "indicateurs.csv", "indicateurs.parquet", "indicateurs.xlsx", "manifest.json",
         "revisions.csv", "validation"]
     assert sorted(p.name for p in (published / "validation").iterdir()) == [
         "attaque.json", "controles.json", "frictionless.json", "great_expectations.json"]
@@ -67,13 +67,15 @@ def test_csv_exact(published):
         "indicateur": "beneficiaires_sdd", "libelle_indicateur": "Bénéficiaires du RSA soumis aux droits et devoirs",
         "niveau": "national", "code_territoire": "FR", "libelle_territoire": "France", "mois": "2024-01",
         "ventilation": "ensemble", "modalite": "ensemble", "valeur": "465", "numerateur": "465",
-        "denominateur": None, "statut": "definitif"}
+        "denominateur": None, "statut": "definitif", "motif_valeur_vide": None, "code_departement": None,
+        "code_region": None, "departements_bassin": None, "regions_bassin": None}
     assert cell(table, "beneficiaires_sdd", "56", "2024-02")["valeur"] == "0"  # zero is not secret
     assert cell(table, "taux_orientation_15j", "FR", "2024-02")["valeur"] == "0.6692"
     assert cell(table, "taux_orientation_15j", "93", "2024-02")["valeur"] == "0.7470"
     assert cell(table, "taux_orientation_15j", "56", "2024-02")["valeur"] == "0.5000"
     zero = cell(table, "taux_orientation_15j", "56", "2024-01")
-    assert (zero["valeur"], zero["numerateur"], zero["denominateur"], zero["statut"]) == (None, "0", "0", "definitif")
+    assert (zero["valeur"], zero["numerateur"], zero["denominateur"], zero["statut"], zero["motif_valeur_vide"]) == (
+        None, "0", "0", "definitif", "sans_objet")
     assert cell(table, "delai_orientation_moyen_j", "13", "2024-01")["valeur"] == "10.3"  # 10.25 exactly
     assert cell(table, "delai_orientation_moyen_j", "84", "2024-01")["valeur"] == "8.0"
     assert cell(table, "delai_orientation_moyen_j", "13", "2024-02")["valeur"] == "5.1"
@@ -87,8 +89,7 @@ def test_parquet_is_the_same_table(published):
     parquet = pl.read_parquet(published / "indicateurs.parquet")
     assert parquet.columns == COLUMNS
     assert parquet.schema["valeur"] == pl.Float64 and parquet.schema["numerateur"] == pl.Int64
-    text = pl.read_csv(published / "indicateurs.csv", schema_overrides={
-        "code_territoire": pl.String, "valeur": pl.Float64, "numerateur": pl.Int64, "denominateur": pl.Int64})
+    text = pl.read_csv(published / "indicateurs.csv", schema=PARQUET_SCHEMA)
     assert parquet.equals(text)
     assert cell(parquet, "taux_orientation_15j", "FR", "2024-02")["valeur"] == 0.6692
 
@@ -112,7 +113,8 @@ def test_frictionless_validate_passes(published):
                           capture_output=True, text=True)
     report = json.loads(proc.stdout)
     assert proc.returncode == 0 and report["valid"], report
-    assert sorted(t["name"] for t in report["tasks"]) == ["indicateurs", "indicateurs_parquet", "revisions"]
+    assert sorted(t["name"] for t in report["tasks"]) == [
+        "indicateurs", "indicateurs_parquet", "indicateurs_xlsx", "revisions"]
     package = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
     schema = package["resources"][0]["schema"]
     assert schema["primaryKey"] == ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"]
@@ -134,7 +136,7 @@ def test_manifest_and_readme(published):
         "L-ori-13-2024-02", "L-ori-35-2024-02", "L-rsa-2023-12", "L-rsa-2024-01", "L-rsa-2024-02"]
     assert manifest["livraisons"][3]["sha256"] == "b" * 64
     assert {f["nom"] for f in manifest["fichiers"]} == {
-        "indicateurs.csv", "indicateurs.parquet", "datapackage.json", "README.md", "revisions.csv"}
+        "indicateurs.csv", "indicateurs.parquet", "indicateurs.xlsx", "datapackage.json", "README.md", "revisions.csv"}
     assert len(manifest["instantane"]["sha256"]) == 64
     assert "commit" in manifest["version_code"]
     readme = (published / "README.md").read_text(encoding="utf-8")
