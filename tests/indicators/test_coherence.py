@@ -49,7 +49,8 @@ attendu as (
         end as delai
     from marts.indicateurs as i
     left join sommes as s using (niveau, code_territoire, mois)
-    where i.statut = 'definitif' or i.numerateur is not null or i.denominateur is not null
+    where i.ventilation = 'ensemble'
+      and (i.statut = 'definitif' or i.numerateur is not null or i.denominateur is not null)
 )
 select indicateur, niveau, code_territoire, mois, numerateur, denominateur, valeur, num_den, delai
 from attendu

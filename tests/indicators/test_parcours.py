@@ -156,8 +156,10 @@ def test_grille_complete(parcours):
     assert parcours.requete(
         "select min(mois), max(mois) from marts.indicateurs")[0] == (
         __import__("datetime").date(2023, 5, 1), __import__("datetime").date(2024, 8, 1))
+    # la ligne « ensemble » et chaque modalité du seed ventilations (pilotage.md, « Breakdowns »)
     assert parcours.requete(
-        "select distinct ventilation, modalite from marts.indicateurs") == [("ensemble", "ensemble")]
+        "select count(distinct ventilation || '/' || modalite), count(*) filter (where ventilation = 'ensemble') "
+        "from marts.indicateurs") == [(1 + 38, len(parcours.figures))]
 
 
 def test_types_de_la_table_de_sortie(parcours):
