@@ -79,7 +79,29 @@
     À placer dans un `order by` de row_number() (le rang 1 est retenu). `prefixe` : alias. -#}
 {% macro ordre_dossier_courant(prefixe='') -%}
     {{ prefixe }}date_orientation desc,
+    {{ departage_dossiers(prefixe) }}
+{%- endmacro %}
+
+{#- Fin de l'ordre de départage (pilotage.md : « the same tie rule settles an entry record or a
+    cohort record ») : la réception de notification la plus récente, puis l'organisme référent
+    puis le type de parcours dans l'ordre des listes, vide en dernier. Suit la clé propre à
+    chaque usage (dossier courant : date d'orientation la plus récente ; dossier de cohorte :
+    la plus ancienne du mois). `prefixe` : alias. -#}
+{% macro departage_dossiers(prefixe='') -%}
     {{ prefixe }}date_reception_notification desc,
     {{ rang_organisme_referent(prefixe ~ 'organisme_referent') }},
     {{ rang_type_parcours(prefixe ~ 'type_parcours') }}
+{%- endmacro %}
+
+{#- Modalité oui / non / inconnu d'un booléen (qpv, rqth) : vide = inconnu. -#}
+{% macro modalite_oui_non(booleen) -%}
+    case when {{ booleen }} then 'oui' when not {{ booleen }} then 'non' else 'inconnu' end
+{%- endmacro %}
+
+{#- Niveau de formation (liste de sources.md : INF_BAC, BAC, SUP_BAC), sinon inconnu. -#}
+{% macro modalite_niveau_formation(niveau_formation) -%}
+    case
+        when {{ niveau_formation }} in ('INF_BAC', 'BAC', 'SUP_BAC') then {{ niveau_formation }}
+        else 'inconnu'
+    end
 {%- endmacro %}

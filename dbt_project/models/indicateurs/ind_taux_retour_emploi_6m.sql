@@ -4,16 +4,29 @@
 -- Population et dénominateur : la cohorte d'orientation du mois (int_cohortes_orientation)
 -- inscrite à France Travail avant la date d'orientation + 6 mois ; les orientés jamais
 -- inscrits sont hors du calcul (fct_liaison, orientes_non_inscrits_ft).
+-- Ventilations : sexe, tranche d'âge, organisme référent et type de parcours du dossier de
+-- cohorte (int_cohortes_orientation) ; niveau de formation, QPV et RQTH de l'inscription
+-- qualifiante (int_cohortes_inscription_qualifiante).
 -- Numérateur : une embauche, quel que soit le contrat, dans les 6 mois de l'orientation.
 {% set personnes %}
     select
-        mois,
-        code_commune,
-        case when a_repris_emploi_6m then 1 else 0 end as au_numerateur,
+        c.mois,
+        c.code_commune,
+        c.sexe,
+        c.tranche_age,
+        c.organisme_referent,
+        c.type_parcours,
+        coalesce(q.niveau_formation, 'inconnu') as niveau_formation,
+        coalesce(q.qpv, 'inconnu') as qpv,
+        coalesce(q.rqth, 'inconnu') as rqth,
+        case when c.a_repris_emploi_6m then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
         cast(null as integer) as valeur_individuelle
-    from {{ ref('int_cohortes_orientation') }}
-    where est_inscrit_ft
+    from {{ ref('int_cohortes_orientation') }} as c
+    left join {{ ref('int_cohortes_inscription_qualifiante') }} as q
+        on q.personne = c.personne
+       and q.mois = c.mois
+    where c.est_inscrit_ft
 {% endset %}
 
-{{ deployer_territoires('taux_retour_emploi_6m', personnes, valeur='taux') }}
+{{ deployer_territoires('taux_retour_emploi_6m', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent', 'type_parcours', 'niveau_formation', 'qpv', 'rqth']) }}

@@ -3,17 +3,30 @@
 -- reprises d'emploi et inscriptions de France Travail pour M+8, même sans cohorte).
 -- Population et dénominateur : ceux de taux_retour_emploi_6m (cohorte d'orientation du mois
 -- inscrite à France Travail avant la date d'orientation + 6 mois).
+-- Ventilations : sexe, tranche d'âge, organisme référent et type de parcours du dossier de
+-- cohorte (int_cohortes_orientation) ; niveau de formation, QPV et RQTH de l'inscription
+-- qualifiante (int_cohortes_inscription_qualifiante).
 -- Numérateur : une embauche durable (CDI, création d'entreprise, CDD ou intérim d'au moins
 -- 180 jours prévus) dans les 6 mois de l'orientation.
 {% set personnes %}
     select
-        mois,
-        code_commune,
-        case when a_repris_emploi_durable_6m then 1 else 0 end as au_numerateur,
+        c.mois,
+        c.code_commune,
+        c.sexe,
+        c.tranche_age,
+        c.organisme_referent,
+        c.type_parcours,
+        coalesce(q.niveau_formation, 'inconnu') as niveau_formation,
+        coalesce(q.qpv, 'inconnu') as qpv,
+        coalesce(q.rqth, 'inconnu') as rqth,
+        case when c.a_repris_emploi_durable_6m then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
         cast(null as integer) as valeur_individuelle
-    from {{ ref('int_cohortes_orientation') }}
-    where est_inscrit_ft
+    from {{ ref('int_cohortes_orientation') }} as c
+    left join {{ ref('int_cohortes_inscription_qualifiante') }} as q
+        on q.personne = c.personne
+       and q.mois = c.mois
+    where c.est_inscrit_ft
 {% endset %}
 
-{{ deployer_territoires('taux_retour_emploi_durable_6m', personnes, valeur='taux') }}
+{{ deployer_territoires('taux_retour_emploi_durable_6m', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent', 'type_parcours', 'niveau_formation', 'qpv', 'rqth']) }}

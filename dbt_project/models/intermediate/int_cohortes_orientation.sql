@@ -1,16 +1,24 @@
 -- Cohortes d'orientation pour les taux de retour à l'emploi (volet 3, résultats).
 -- Cohorte de M : personnes ayant un dossier départemental rattaché dont la date_orientation
--- tombe en M (une ligne par personne et mois : la date d'orientation la plus ancienne du
--- mois). est_inscrit_ft : au moins une inscription rattachée, close ou non, avec
+-- tombe en M (une ligne par personne et mois : le dossier de cohorte, à la date d'orientation
+-- la plus ancienne du mois ; à égalité, la règle de départage de pilotage.md : réception de
+-- notification la plus récente, puis organisme référent puis type de parcours dans l'ordre
+-- des listes, vide en dernier ; enfin le département producteur). est_inscrit_ft : au moins une inscription rattachée, close ou non, avec
 -- date_inscription < date_orientation + 6 mois ; seules ces personnes entrent dans les taux.
 -- Reprise : embauche rattachée avec date_orientation ≤ date_embauche < date_orientation +
 -- 6 mois ; durable : CDI, CREATION, ou CDD/CTT de duree_prevue_jours ≥ 180.
 -- Placement : commune de caf(p, M), sinon la dernière ligne CAF avant M, sinon la première après.
+-- Ventilations (pilotage.md) : sexe et tranche d'âge (année du mois de cohorte − année de
+-- naissance) de cette ligne CAF de placement ; organisme référent et type de parcours du
+-- dossier de cohorte. Celles de l'inscription qualifiante : int_cohortes_inscription_qualifiante.
 with dossiers as (
     select
         personne,
         producteur,
         date_orientation,
+        date_reception_notification,
+        organisme_referent,
+        type_parcours,
         {{ debut_mois('date_orientation') }} as mois
     from {{ ref('int_orientations') }}
     where personne is not null
@@ -18,16 +26,18 @@ with dossiers as (
 ),
 
 cohorte as (
-    select personne, mois, date_orientation, departement_orientation
+    select personne, mois, date_orientation, departement_orientation, organisme_referent, type_parcours
     from (
         select
             personne,
             mois,
             date_orientation,
             producteur as departement_orientation,
+            organisme_referent,
+            type_parcours,
             row_number() over (
                 partition by personne, mois
-                order by date_orientation, producteur
+                order by date_orientation, {{ departage_dossiers() }}, producteur
             ) as rang
         from dossiers
     ) as classes
@@ -62,12 +72,14 @@ reprises as (
 ),
 
 placement as (
-    select personne, mois, code_commune
+    select personne, mois, code_commune, sexe, annee_naissance
     from (
         select
             c.personne,
             c.mois,
             f.code_commune,
+            f.sexe,
+            f.annee_naissance,
             row_number() over (
                 partition by c.personne, c.mois
                 order by
@@ -90,6 +102,10 @@ select
     c.date_orientation,
     c.departement_orientation,
     p.code_commune,
+    {{ modalite_sexe('p.sexe') }} as sexe,
+    {{ modalite_tranche_age('c.mois', 'p.annee_naissance') }} as tranche_age,
+    {{ modalite_organisme_referent('c.date_orientation', 'c.organisme_referent') }} as organisme_referent,
+    {{ modalite_type_parcours('c.type_parcours') }} as type_parcours,
     i.personne is not null as est_inscrit_ft,
     r.personne is not null as a_repris_emploi_6m,
     coalesce(r.est_durable = 1, false) as a_repris_emploi_durable_6m
