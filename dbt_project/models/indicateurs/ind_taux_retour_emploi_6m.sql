@@ -5,10 +5,13 @@
 -- inscrite à France Travail avant la date d'orientation + 6 mois ; les orientés jamais
 -- inscrits sont hors du calcul (fct_liaison, orientes_non_inscrits_ft).
 -- Numérateur : une embauche, quel que soit le contrat, dans les 6 mois de l'orientation.
+-- Chiffre annuel : la ligne la plus ancienne de l'année de la personne, quand elle qualifie
+-- (inscrite à France Travail) : est_premiere_cohorte_annee parmi les lignes retenues ici.
 {% set personnes %}
     select
         mois,
         code_commune,
+        est_premiere_cohorte_annee,
         case when a_repris_emploi_6m then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
         cast(null as integer) as valeur_individuelle
@@ -16,4 +19,4 @@
     where est_inscrit_ft
 {% endset %}
 
-{{ deployer_territoires('taux_retour_emploi_6m', personnes, valeur='taux') }}
+{{ deployer_territoires('taux_retour_emploi_6m', personnes, valeur='taux', annuelle='est_premiere_cohorte_annee') }}

@@ -5,10 +5,13 @@
 -- inscrite à France Travail avant la date d'orientation + 6 mois).
 -- Numérateur : une embauche durable (CDI, création d'entreprise, CDD ou intérim d'au moins
 -- 180 jours prévus) dans les 6 mois de l'orientation.
+-- Chiffre annuel : la ligne la plus ancienne de l'année de la personne, quand elle qualifie
+-- (inscrite à France Travail) : est_premiere_cohorte_annee parmi les lignes retenues ici.
 {% set personnes %}
     select
         mois,
         code_commune,
+        est_premiere_cohorte_annee,
         case when a_repris_emploi_durable_6m then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
         cast(null as integer) as valeur_individuelle
@@ -16,4 +19,4 @@
     where est_inscrit_ft
 {% endset %}
 
-{{ deployer_territoires('taux_retour_emploi_durable_6m', personnes, valeur='taux') }}
+{{ deployer_territoires('taux_retour_emploi_durable_6m', personnes, valeur='taux', annuelle='est_premiere_cohorte_annee') }}
