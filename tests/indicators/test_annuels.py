@@ -91,6 +91,11 @@ def test_cas_5_une_fois_a_la_premiere_entree_de_l_annee(annuels):
 
 
 def test_entree_dans_deux_departements_la_meme_annee(annuels):
+    rows = annuels.requete(
+        "select nom(personne), departement, strftime(mois, '%Y-%m'), est_premiere_entree_annee "
+        "from intermediate.int_nouveaux_entrants where personne in (cle('Q1'), cle('Q2')) order by 1, 3")
+    assert rows == [("Q1", "35", "2024-02", True), ("Q1", "35", "2024-09", False),
+                    ("Q2", "35", "2024-03", True), ("Q2", "22", "2024-06", True)]
     # Q2 : une fois dans 35, une fois dans 22 ; la région 53 et la France comptent Q1, Q2 (35), Q2 (22).
     # 22 n'a livré ses orientations que jusqu'à 2024-05 : son mois 2024-06 est provisoire.
     assert annuel(annuels, "nouveaux_entrants", "departement", "22", 2024) == (1, None, 1.0, PROV)
