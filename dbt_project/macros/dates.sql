@@ -33,3 +33,8 @@
 {% macro fin_mois(expression) -%}
     cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, expression)) }} as date)
 {%- endmacro %}
+
+{#- Premier jour (1er janvier) de l'année d'une date. -#}
+{% macro debut_annee(expression) -%}
+    cast({{ dbt.date_trunc('year', expression) }} as date)
+{%- endmacro %}

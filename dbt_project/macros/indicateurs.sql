@@ -38,10 +38,23 @@
   au grain le plus fin (territoires, mois, modalités), puis chaque ventilation est sommée depuis
   ce grain.
 
-  Seuls comptent les mois calculés dont le fichier CAF/MSA a été livré ; un territoire sans
-  personne dans la population n'a pas de ligne (marts.indicateurs complète la grille).
+  `annuelle` : colonne booléenne de `personnes` qui désigne, pour les chiffres annuels
+  (pilotage.md, « Yearly figures »), les lignes de la population de l'année : la première entrée
+  de l'année de la personne dans le département (est_premiere_entree_annee d'int_nouveaux_entrants)
+  ou son premier dossier de cohorte de l'année (est_premiere_cohorte_annee
+  d'int_cohortes_orientation). Quand elle est donnée, le modèle rend, en plus des lignes
+  mensuelles (grain = 'mois'), des lignes annuelles (grain = 'annee', mois = 1er janvier de
+  l'année) calculées sur ces seules personnes, placées et ventilées comme au mois de leur ligne
+  (tout mois du calendrier int_mois, calculé ou non) puis agrégées par année civile. Sans elle,
+  toutes les lignes sont mensuelles. marts.indicateurs lit les lignes mensuelles,
+  marts.indicateurs_annuels les lignes annuelles. Pour une ligne annuelle,
+  est_provisoire_departements regarde la livraison du département de chaque personne pour le
+  mois de sa ligne (le statut annuel se décide dans marts.indicateurs_annuels).
+
+  Seuls comptent (lignes mensuelles) les mois calculés dont le fichier CAF/MSA a été livré ; un
+  territoire sans personne dans la population n'a pas de ligne (les marts complètent la grille).
 -#}
-{% macro deployer_territoires(indicateur, personnes, valeur, departement=none, ventilations=[]) -%}
+{% macro deployer_territoires(indicateur, personnes, valeur, departement=none, ventilations=[], annuelle=none) -%}
 {%- if valeur not in ['effectif', 'taux', 'moyenne', 'mediane'] -%}
     {{ exceptions.raise_compiler_error("deployer_territoires : valeur inconnue « " ~ valeur ~ " » pour " ~ indicateur) }}
 {%- endif -%}
@@ -57,7 +70,9 @@ mois_calcules as (
 
 placees as (
     select
+        'mois' as grain,
         p.mois,
+        p.mois as mois_personne,
         t.code_region,
         t.code_departement,
         t.code_bassin,
@@ -72,10 +87,31 @@ placees as (
     inner join {{ ref('int_territoires_communes_mois') }} as t
         on t.mois = p.mois
        and t.code_commune = p.code_commune
+    {%- if annuelle %}
+    union all
+    -- lignes annuelles : la population de l'année, placée au mois de sa ligne
+    select
+        'annee' as grain,
+        {{ debut_annee('p.mois') }} as mois,
+        p.mois as mois_personne,
+        t.code_region,
+        t.code_departement,
+        t.code_bassin,
+        {{ ('p.' ~ departement) if departement else 't.code_departement' }} as departement_maturite,
+        p.au_numerateur,
+        p.au_denominateur,
+        p.valeur_individuelle{% for v in ventilations %},
+        p.{{ v }}{% endfor %}
+    from personnes as p
+    inner join {{ ref('int_territoires_communes_mois') }} as t
+        on t.mois = p.mois
+       and t.code_commune = p.code_commune
+    where p.{{ annuelle }}
+    {%- endif %}
 ),
 
 departements_mois as (
-    select distinct departement_maturite, mois
+    select distinct departement_maturite, mois_personne as mois
     from placees
 ),
 
@@ -103,6 +139,7 @@ departements_manquants as (
 
 lignes as (
     select
+        p.grain,
         p.mois,
         p.code_region,
         p.code_departement,
@@ -115,12 +152,13 @@ lignes as (
     from placees as p
     left join departements_manquants as d
         on d.departement_maturite = p.departement_maturite
-       and d.mois = p.mois
+       and d.mois = p.mois_personne
 ),
 
 -- grain le plus fin : territoires × mois × modalités de toutes les ventilations
 cellules as (
     select
+        grain,
         mois,
         code_region,
         code_departement,
@@ -133,7 +171,7 @@ cellules as (
         count(valeur_individuelle) as nb_valeurs,
         max(departement_manquant) as departements_manquants
     from lignes
-    group by mois, code_region, code_departement, code_bassin{% for v in ventilations %}, {{ v }}{% endfor %}
+    group by grain, mois, code_region, code_departement, code_bassin{% for v in ventilations %}, {{ v }}{% endfor %}
 ),
 
 -- la ligne « ensemble » et une ligne par ventilation, depuis le grain le plus fin
@@ -142,7 +180,7 @@ eclatees as (
     select
         '{{ v }}' as ventilation,
         {{ "'ensemble'" if v == 'ensemble' else v }} as modalite,
-        mois, code_region, code_departement, code_bassin,
+        grain, mois, code_region, code_departement, code_bassin,
         nb_personnes, numerateur, denominateur, somme_valeurs, nb_valeurs, departements_manquants
     from cellules
     {%- if not loop.last %}
@@ -157,7 +195,7 @@ agregats as (
         sum(numerateur) as numerateur,
         sum(denominateur) as denominateur,
         ' ~ ('cast(sum(somme_valeurs) as ' ~ type_double() ~ ') / nullif(sum(nb_valeurs), 0)' if valeur == 'moyenne' else 'cast(null as ' ~ type_double() ~ ')') ~ ' as moyenne,
-        max(departements_manquants) as departements_manquants', ['ventilation', 'modalite']) }}
+        max(departements_manquants) as departements_manquants', ['grain', 'ventilation', 'modalite']) }}
 ){% if valeur == 'mediane' %},
 
 -- valeurs individuelles de chaque ventilation, pour les médianes
@@ -166,7 +204,7 @@ lignes_eclatees as (
     select
         '{{ v }}' as ventilation,
         {{ "'ensemble'" if v == 'ensemble' else v }} as modalite,
-        mois, code_region, code_departement, code_bassin, valeur_individuelle
+        grain, mois, code_region, code_departement, code_bassin, valeur_individuelle
     from lignes
     {%- if not loop.last %}
     union all
@@ -175,7 +213,7 @@ lignes_eclatees as (
 ),
 
 medianes as (
-    {{ mediane_par_niveau('lignes_eclatees', 'valeur_individuelle', ['ventilation', 'modalite']) }}
+    {{ mediane_par_niveau('lignes_eclatees', 'valeur_individuelle', ['grain', 'ventilation', 'modalite']) }}
 ){% endif %}
 
 select
@@ -183,6 +221,7 @@ select
     a.niveau,
     a.code_territoire,
     a.mois,
+    cast(a.grain as {{ dbt.type_string() }}) as grain,
     cast(a.ventilation as {{ dbt.type_string() }}) as ventilation,
     cast(a.modalite as {{ dbt.type_string() }}) as modalite,
     cast(a.numerateur as bigint) as numerateur,
@@ -204,7 +243,25 @@ left join medianes as m
     on m.niveau = a.niveau
    and m.code_territoire = a.code_territoire
    and m.mois = a.mois
+   and m.grain = a.grain
    and m.ventilation = a.ventilation
    and m.modalite = a.modalite
 {%- endif %}
+{%- endmacro %}
+
+{#- Les modèles ind_<code>, un par indicateur du seed indicateurs_definitions : la liste que
+    lisent marts.indicateurs (lignes mensuelles) et marts.indicateurs_annuels (lignes annuelles).
+    Un nouvel indicateur y ajoute son modèle. -#}
+{% macro modeles_indicateurs() -%}
+    {{ return([
+        'ind_beneficiaires_sdd',
+        'ind_nouveaux_entrants',
+        'ind_taux_orientation_15j',
+        'ind_taux_orientation_1m',
+        'ind_delai_orientation_moyen_j',
+        'ind_delai_orientation_median_j',
+        'ind_part_accompagnement_intensif',
+        'ind_taux_retour_emploi_6m',
+        'ind_taux_retour_emploi_durable_6m',
+    ]) }}
 {%- endmacro %}

@@ -32,11 +32,16 @@ def test_chaque_indicateur_a_son_modele_et_rien_d_autre():
 
 
 def test_le_mart_reunit_tous_les_modeles_ind():
-    sql = (DBT_PROJET / "models" / "marts" / "indicateurs.sql").read_text(encoding="utf-8")
-    listes = re.findall(r"'(ind_[a-z0-9_]+)'", sql)
+    macros = (DBT_PROJET / "macros" / "indicateurs.sql").read_text(encoding="utf-8")
+    liste = macros[macros.index("{% macro modeles_indicateurs()"):]
+    listes = re.findall(r"'(ind_[a-z0-9_]+)'", liste[:liste.index("endmacro")])
     assert sorted(listes) == sorted(f"ind_{c}" for c in _definitions())
-    # plus de règle de maturité choisie par nom d'indicateur dans le mart
-    assert not re.search(r"\bindicateur\s*(=|in)\s*\(?'", sql)
+    for mart in ("indicateurs", "indicateurs_annuels"):
+        sql = (DBT_PROJET / "models" / "marts" / f"{mart}.sql").read_text(encoding="utf-8")
+        # les deux marts lisent la même liste, et aucun ne nomme un modèle ind_ à part
+        assert "modeles_indicateurs()" in sql and not re.findall(r"'ind_[a-z0-9_]+'", sql), mart
+        # plus de règle de maturité choisie par nom d'indicateur dans le mart
+        assert not re.search(r"\bindicateur\s*(=|in)\s*\(?'", sql), mart
 
 
 def test_la_description_de_chaque_modele_reprend_la_definition():
@@ -45,7 +50,7 @@ def test_la_description_de_chaque_modele_reprend_la_definition():
         assert modele["name"] == f"ind_{code}"
         assert definition["definition"] in " ".join(modele["description"].split()), code
         assert {c["name"] for c in modele["columns"]} == {
-            "indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite", "numerateur",
+            "indicateur", "niveau", "code_territoire", "mois", "grain", "ventilation", "modalite", "numerateur",
             "denominateur", "valeur", "nb_personnes", "est_provisoire_departements"}
 
 
@@ -78,3 +83,22 @@ def test_chaque_modele_calcule_exactement_les_ventilations_du_seed():
         trouve = re.search(r"ventilations=\[([^\]]*)\]", sql)
         dans_le_modele = re.findall(r"'([a-z_]+)'", trouve.group(1)) if trouve else []
         assert dans_le_modele == gouvernees.get(code, []), code
+
+
+# colonne de population annuelle que passe à deployer_territoires un indicateur de chaque sorte
+ANNUELLE = {"flux": "est_premiere_entree_annee", "cohorte": "est_premiere_cohorte_annee", "stock": None}
+
+
+def test_chaque_modele_fait_le_chiffre_annuel_de_sa_sorte():
+    """Le seed indicateurs_definitions.chiffre_annuel dit comment se fait le chiffre annuel : un
+    indicateur de flux ou de cohorte passe à deployer_territoires la colonne de sa population
+    annuelle (marts.indicateurs_annuels lit ses lignes annuelles ; sans elle, il n'y aurait que
+    des zéros), un stock n'en passe pas (le mart copie décembre)."""
+    for code, definition in _definitions().items():
+        sql = (MODELES / f"ind_{code}.sql").read_text(encoding="utf-8")
+        trouve = re.search(r"annuelle='([a-z_]+)'", sql)
+        assert (trouve.group(1) if trouve else None) == ANNUELLE[definition["chiffre_annuel"]], code
+        unicite = yaml.safe_load((MODELES / f"ind_{code}.yml").read_text(encoding="utf-8"))["models"][0]
+        colonnes = [t["unicite_combinee"]["arguments"]["colonnes"] for t in unicite["data_tests"]
+                    if isinstance(t, dict) and "unicite_combinee" in t]
+        assert colonnes and "grain" in colonnes[0], code

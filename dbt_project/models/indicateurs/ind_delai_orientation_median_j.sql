@@ -4,10 +4,13 @@
 -- Population, dénominateur : ceux du délai moyen (ind_delai_orientation_moyen_j).
 -- Valeur : médiane continue de leur délai T0 → orientation (moyenne des deux valeurs
 -- centrales pour un effectif pair).
+-- Chiffre annuel : la première entrée de l'année de chaque personne dans chaque département
+-- (est_premiere_entree_annee), avec son dossier d'entrée et son placement.
 {% set personnes %}
     select
         mois,
         code_commune,
+        est_premiere_entree_annee,
         departement,
         cast(null as integer) as au_numerateur,
         case when est_dans_fenetre_delai then 1 else 0 end as au_denominateur,
@@ -15,4 +18,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('delai_orientation_median_j', personnes, valeur='mediane', departement='departement') }}
+{{ deployer_territoires('delai_orientation_median_j', personnes, valeur='mediane', departement='departement', annuelle='est_premiere_entree_annee') }}

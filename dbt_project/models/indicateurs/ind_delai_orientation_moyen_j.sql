@@ -4,10 +4,13 @@
 -- Population : les nouveaux entrants du mois (int_nouveaux_entrants).
 -- Dénominateur : ceux dont le dossier d'entrée est orienté avant T0 + 6 mois
 -- (est_dans_fenetre_delai) ; pas de numérateur. Valeur : moyenne de leur délai T0 → orientation.
+-- Chiffre annuel : la première entrée de l'année de chaque personne dans chaque département
+-- (est_premiere_entree_annee), avec son dossier d'entrée et son placement.
 {% set personnes %}
     select
         mois,
         code_commune,
+        est_premiere_entree_annee,
         departement,
         cast(null as integer) as au_numerateur,
         case when est_dans_fenetre_delai then 1 else 0 end as au_denominateur,
@@ -15,4 +18,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('delai_orientation_moyen_j', personnes, valeur='moyenne', departement='departement') }}
+{{ deployer_territoires('delai_orientation_moyen_j', personnes, valeur='moyenne', departement='departement', annuelle='est_premiere_entree_annee') }}

@@ -4,10 +4,13 @@
 -- Population et dénominateur : les nouveaux entrants du mois (int_nouveaux_entrants).
 -- Numérateur : dossier d'entrée orienté avant T0 + 15 jours (est_oriente_15j) ; un nouvel
 -- entrant sans dossier d'entrée compte comme non orienté.
+-- Chiffre annuel : la première entrée de l'année de chaque personne dans chaque département
+-- (est_premiere_entree_annee), avec son dossier d'entrée et son placement.
 {% set personnes %}
     select
         mois,
         code_commune,
+        est_premiere_entree_annee,
         departement,
         case when est_oriente_15j then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
@@ -15,4 +18,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('taux_orientation_15j', personnes, valeur='taux', departement='departement') }}
+{{ deployer_territoires('taux_orientation_15j', personnes, valeur='taux', departement='departement', annuelle='est_premiere_entree_annee') }}

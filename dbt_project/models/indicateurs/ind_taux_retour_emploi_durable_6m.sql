@@ -8,10 +8,13 @@
 -- qualifiante (int_cohortes_inscription_qualifiante).
 -- Numérateur : une embauche durable (CDI, création d'entreprise, CDD ou intérim d'au moins
 -- 180 jours prévus) dans les 6 mois de l'orientation.
+-- Chiffre annuel : la ligne la plus ancienne de l'année de la personne, quand elle qualifie
+-- (inscrite à France Travail) : est_premiere_cohorte_annee parmi les lignes retenues ici.
 {% set personnes %}
     select
         c.mois,
         c.code_commune,
+        c.est_premiere_cohorte_annee,
         c.sexe,
         c.tranche_age,
         c.organisme_referent,
@@ -29,4 +32,4 @@
     where c.est_inscrit_ft
 {% endset %}
 
-{{ deployer_territoires('taux_retour_emploi_durable_6m', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent', 'type_parcours', 'niveau_formation', 'qpv', 'rqth']) }}
+{{ deployer_territoires('taux_retour_emploi_durable_6m', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent', 'type_parcours', 'niveau_formation', 'qpv', 'rqth'], annuelle='est_premiere_cohorte_annee') }}

@@ -108,7 +108,13 @@ select
     {{ modalite_type_parcours('c.type_parcours') }} as type_parcours,
     i.personne is not null as est_inscrit_ft,
     r.personne is not null as a_repris_emploi_6m,
-    coalesce(r.est_durable = 1, false) as a_repris_emploi_durable_6m
+    coalesce(r.est_durable = 1, false) as a_repris_emploi_durable_6m,
+    -- dossier le plus ancien de l'année civile, qu'il qualifie ou non (inscription) : seule
+    -- cette ligne peut faire entrer la personne dans la cohorte annuelle
+    row_number() over (
+        partition by c.personne, extract(year from c.mois)
+        order by c.mois
+    ) = 1 as est_premiere_cohorte_annee
 from cohorte as c
 left join inscrits as i
     on i.personne = c.personne and i.mois = c.mois

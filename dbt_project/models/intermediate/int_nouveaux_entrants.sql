@@ -63,7 +63,12 @@ select
     coalesce(d.date_orientation < {{ ajouter_mois(1, 'd.date_reception_notification') }}, false)
         as est_oriente_1m,
     coalesce(d.date_orientation < {{ ajouter_mois(6, 'd.date_reception_notification') }}, false)
-        as est_dans_fenetre_delai
+        as est_dans_fenetre_delai,
+    -- première entrée de l'année civile dans ce département : population des chiffres annuels
+    row_number() over (
+        partition by e.personne, e.departement, extract(year from e.mois)
+        order by e.mois
+    ) = 1 as est_premiere_entree_annee
 from entrants as e
 left join entree as d
     on d.personne = e.personne

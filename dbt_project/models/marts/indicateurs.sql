@@ -12,17 +12,8 @@
 --   sinon définitif sans personne dans la population de l'indicateur ;
 --   sinon provisoire si le département d'une de ces personnes n'a pas livré (calculé dans
 --   ind_<code>) ou si une autre livraison nationale attendue manque ; définitif sinon.
-{%- set modeles_indicateurs = [
-    'ind_beneficiaires_sdd',
-    'ind_nouveaux_entrants',
-    'ind_taux_orientation_15j',
-    'ind_taux_orientation_1m',
-    'ind_delai_orientation_moyen_j',
-    'ind_delai_orientation_median_j',
-    'ind_part_accompagnement_intensif',
-    'ind_taux_retour_emploi_6m',
-    'ind_taux_retour_emploi_durable_6m',
-] %}
+{#- les modèles ind_<code> : macro modeles_indicateurs (macros/indicateurs.sql) -#}
+{%- set liste_modeles = modeles_indicateurs() %}
 with mois as (
     select mois, caf_livre
     from {{ ref('int_mois') }}
@@ -59,10 +50,11 @@ grille as (
 ),
 
 chiffres as (
-    {%- for modele in modeles_indicateurs %}
+    {%- for modele in liste_modeles %}
     select indicateur, niveau, code_territoire, mois, ventilation, modalite, numerateur,
         denominateur, valeur, nb_personnes, est_provisoire_departements
     from {{ ref(modele) }}
+    where grain = 'mois'
     {%- if not loop.last %}
     union all
     {%- endif %}
