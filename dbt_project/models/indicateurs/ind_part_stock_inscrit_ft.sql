@@ -11,19 +11,20 @@
         b.sexe,
         b.tranche_age,
         b.anciennete_droit,
-        case
-            when exists (
-                select 1
-                from {{ ref('int_inscriptions') }} as i
-                where i.personne = b.personne
-                  and i.date_inscription <= {{ fin_mois('b.mois') }}
-                  and (i.date_sortie is null or i.date_sortie > {{ fin_mois('b.mois') }})
-            ) then 1
-            else 0
-        end as au_numerateur,
+        case when i.personne is not null then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
         cast(null as integer) as valeur_individuelle
     from {{ ref('int_beneficiaires_sdd_mois') }} as b
+    left join (
+        select distinct s.personne, s.mois
+        from {{ ref('int_beneficiaires_sdd_mois') }} as s
+        inner join {{ ref('int_inscriptions') }} as r
+            on r.personne = s.personne
+           and r.date_inscription <= {{ fin_mois('s.mois') }}
+           and (r.date_sortie is null or r.date_sortie > {{ fin_mois('s.mois') }})
+    ) as i
+        on i.personne = b.personne
+       and i.mois = b.mois
 {% endset %}
 
 {{ deployer_territoires('part_stock_inscrit_ft', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'anciennete_droit']) }}
