@@ -263,5 +263,10 @@ left join medianes as m
         'ind_part_accompagnement_intensif',
         'ind_taux_retour_emploi_6m',
         'ind_taux_retour_emploi_durable_6m',
+        'ind_beneficiaires_orientes',
+        'ind_beneficiaires_en_attente_orientation',
+        'ind_part_stock_oriente',
+        'ind_part_stock_inscrit_ft',
+        'ind_part_orientes_contrat_signe',
     ]) }}
 {%- endmacro %}

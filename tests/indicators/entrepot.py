@@ -232,13 +232,14 @@ class Entrepot:
     def orientation(self, departement: str, mois_fichier: str, personne: str, reception: str,
                     orientation: str | None = None, *, id_rsa: str | None = None,
                     livraison: str | None = None, organisme: str | None = "FT",
-                    parcours: str | None = "professionnel") -> None:
+                    parcours: str | None = "professionnel", signature: str | None = None) -> None:
         """Dossier d'orientation ; organisme référent et type de parcours seulement s'il est orienté."""
         self._ajouter("orientations", departement, mois_fichier, livraison, {
             "pseudo_id_rsa": id_rsa or f"R-{personne}", "pseudo_id_ft": None,
             "date_reception_notification": d(reception), "date_orientation": d(orientation),
             "organisme_referent": organisme if orientation else None,
             "type_parcours": parcours if orientation else None,
+            "date_signature_contrat": d(signature),
         })
 
     def accompagnement(self, producteur: str, mois_fichier: str, personne: str, modalite: str, debut: str,
@@ -253,10 +254,10 @@ class Entrepot:
 
     def inscription(self, mois_fichier: str, personne: str, date_inscription: str, *, id_ft: str | None = None,
                     niveau_formation: str | None = None, qpv: bool | None = None,
-                    rqth: bool | None = None) -> None:
+                    rqth: bool | None = None, sortie: str | None = None) -> None:
         self._ajouter("inscriptions", "ft", mois_fichier, None, {
             "pseudo_id_ft": id_ft or f"F-{personne}", "pseudo_nir": personne, "code_commune": None,
-            "date_inscription": d(date_inscription), "categorie": "A",
+            "date_inscription": d(date_inscription), "categorie": "A", "date_sortie": d(sortie),
             "niveau_formation": niveau_formation, "qpv": qpv, "rqth": rqth,
         })
 

@@ -231,3 +231,71 @@ def scenario_substitut() -> Entrepot:
     e.rsa("2023-08", "C5", RENNES)
     e.rsa_periode("2023-10", "2023-12", "C5", RENNES)
     return e
+
+
+def scenario_stock() -> Entrepot:
+    """Stock droits et devoirs, orientation en cours, inscription à France Travail (pilotage.md,
+    cas 1 et 2 en petit). Fichiers CAF de 2023-01 à 2025-04 (mois calculés : 2023-02 à 2025-04).
+
+    Livraisons : orientations 35 jusqu'à 2025-04, 22 jusqu'à 2025-01 ; inscriptions France
+    Travail jusqu'à 2025-03. Dans le stock de 35 en 2025-03 : 10 personnes, dont 6 orientées
+    (3 FT, 2 CD, 1 ASSO) ; dans celui de 22 : Z1, jamais orienté.
+    """
+    e = Entrepot()
+    e.livrer("rsa", "caf", *mois_suivants("2023-01", "2025-04"))
+    e.livrer("orientations", "35", *mois_suivants("2023-01", "2025-04"))
+    e.livrer("orientations", "22", *mois_suivants("2023-01", "2025-01"))
+    e.livrer("inscriptions", "ft", *mois_suivants("2023-01", "2025-03"))
+
+    # O1 : orienté FT en 2024-02, contrat signé le 2025-03-31 (dernier jour du mois : compte
+    # en 2025-03) ; inscrit à France Travail depuis le 2024-02-10, sans sortie.
+    e.rsa_periode("2024-01", "2025-04", "O1", RENNES)
+    e.orientation("35", "2024-02", "O1", "2024-01-05", "2024-02-01", signature="2025-03-31")
+    e.inscription("2024-02", "O1", "2024-02-10")
+    # O2 (homme) : orienté CD (social) en 2024-01, réorienté FT (socio-professionnel) le
+    # 2024-09-01 ; les deux sont en cours, l'orientation courante est la plus récente (FT).
+    e.rsa_periode("2024-01", "2025-04", "O2", RENNES, sexe="M")
+    e.orientation("35", "2024-01", "O2", "2024-01-03", "2024-01-10", organisme="CD", parcours="social")
+    e.orientation("35", "2024-09", "O2", "2024-08-20", "2024-09-01", parcours="socio_professionnel")
+    # O3 : orienté FT le 2023-03-10, suspendu 11 mois (2023-04 à 2024-02) : pas clos.
+    e.rsa_periode("2023-01", "2023-03", "O3", RENNES)
+    e.rsa_periode("2023-04", "2024-02", "O3", RENNES, "suspendu")
+    e.rsa_periode("2024-03", "2025-04", "O3", RENNES)
+    e.orientation("35", "2023-03", "O3", "2023-02-20", "2023-03-10")
+    # O4 : orienté CD sans type de parcours (inconnu), contrat signé le 2025-04-01.
+    e.rsa_periode("2023-01", "2025-04", "O4", RENNES)
+    e.orientation("35", "2024-06", "O4", "2024-06-01", "2024-06-15", organisme="CD", parcours=None,
+                  signature="2025-04-01")
+    # O5 : orienté CD (social) en 2023.
+    e.rsa_periode("2023-01", "2025-04", "O5", RENNES)
+    e.orientation("35", "2023-06", "O5", "2023-06-01", "2023-06-20", organisme="CD", parcours="social")
+    # O6 : entré en 2025-03, notifié le 2025-03-20 et orienté ASSO le 2025-03-25 (aucune
+    # condition sur la date de notification).
+    e.rsa_periode("2025-03", "2025-04", "O6", RENNES)
+    e.orientation("35", "2025-03", "O6", "2025-03-20", "2025-03-25", organisme="ASSO", parcours="social")
+    # W1 : jamais orienté par 35 (un dossier de 22, où il n'a jamais résidé, ne compte pas) ;
+    # cas 2 : inscrit le 2024-11-04, sorti le 2025-03-31 : pas inscrit à la fin de 2025-03.
+    e.rsa_periode("2024-01", "2025-04", "W1", RENNES)
+    e.orientation("22", "2024-05", "W1", "2024-04-01", "2024-04-20")
+    e.inscription("2024-11", "W1", "2024-11-04", sortie="2025-03-31")
+    # W2 (homme) : notifié le 2025-03-15, orienté FT le 2025-04-02 : en attente en 2025-03,
+    # orienté en 2025-04.
+    e.rsa_periode("2024-06", "2025-04", "W2", RENNES, sexe="M")
+    e.orientation("35", "2025-04", "W2", "2025-03-15", "2025-04-02")
+    # R1 (cas 1) : orienté FT par 35 le 2023-05-10, radié en 2024-06 puis revenu : orientation
+    # close, en attente depuis 2024-07 ; cas 2 : inscrit le 2024-11-04, sorti le 2025-04-01 :
+    # inscrit à la fin de 2025-03.
+    e.rsa_periode("2023-01", "2024-05", "R1", RENNES)
+    e.rsa("2024-06", "R1", RENNES, "radie", versable=False)
+    e.rsa_periode("2024-07", "2025-04", "R1", RENNES)
+    e.orientation("35", "2023-05", "R1", "2023-04-15", "2023-05-10")
+    e.inscription("2024-11", "R1", "2024-11-04", sortie="2025-04-01")
+    # S1 : orienté CD le 2023-03-10, suspendu 12 mois (2023-04 à 2024-03) : orientation close
+    # en 2024-03 ; de retour dans le stock en 2024-04, de nouveau en attente.
+    e.rsa_periode("2023-01", "2023-03", "S1", RENNES)
+    e.rsa_periode("2023-04", "2024-03", "S1", RENNES, "suspendu")
+    e.rsa_periode("2024-04", "2025-04", "S1", RENNES)
+    e.orientation("35", "2023-03", "S1", "2023-02-20", "2023-03-10", organisme="CD")
+    # Z1 : dans le stock de 22 (orientations livrées jusqu'à 2025-01), jamais orienté.
+    e.rsa_periode("2024-01", "2025-04", "Z1", DINAN)
+    return e
