@@ -74,11 +74,19 @@
 {%- endmacro %}
 
 {#- Ordre de départage de deux dossiers d'une même personne (pilotage.md) : la date
-    d'orientation la plus récente, puis la réception de notification la plus récente, puis
-    l'organisme référent puis le type de parcours dans l'ordre des listes, vide en dernier.
+    d'orientation la plus récente, puis la fin de départage (ordre_dossier_departage).
     À placer dans un `order by` de row_number() (le rang 1 est retenu). `prefixe` : alias. -#}
 {% macro ordre_dossier_courant(prefixe='') -%}
     {{ prefixe }}date_orientation desc,
+    {{ ordre_dossier_departage(prefixe) }}
+{%- endmacro %}
+
+{#- Fin de l'ordre de départage (pilotage.md, « Orientation in progress ») : la réception de
+    notification la plus récente, puis l'organisme référent puis le type de parcours dans
+    l'ordre des listes de sources.md, vide en dernier. Départage aussi un dossier d'entrée ou
+    de cohorte que les règles d'indicators.md laissent ex aequo (après leurs propres critères).
+    À placer en fin d'un `order by` de row_number(). `prefixe` : alias. -#}
+{% macro ordre_dossier_departage(prefixe='') -%}
     {{ prefixe }}date_reception_notification desc,
     {{ rang_organisme_referent(prefixe ~ 'organisme_referent') }},
     {{ rang_type_parcours(prefixe ~ 'type_parcours') }}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .entrepot import Resultats
-from .scenarios import scenario_emploi, scenario_parcours, scenario_substitut
+from .scenarios import scenario_emploi, scenario_parcours, scenario_rdv, scenario_substitut
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +24,9 @@ def emploi(tmp_path_factory) -> Resultats:
 def substitut(tmp_path_factory) -> Resultats:
     """Sans référentiel de bassins (arrondissements), avec un mois CAF jamais livré."""
     return scenario_substitut().construire(tmp_path_factory.mktemp("substitut"))
+
+
+@pytest.fixture(scope="session")
+def rdv(tmp_path_factory) -> Resultats:
+    """Premier rendez-vous d'accompagnement, départage des dossiers d'entrée, tranches d'âge."""
+    return scenario_rdv().construire(tmp_path_factory.mktemp("rdv"))

@@ -146,6 +146,14 @@ class Resultats:
         assert cle in self.figures, f"ligne absente de marts.indicateurs : {cle}"
         return self.figures[cle].chiffres()
 
+    def ventilation(self, indicateur: str, niveau: str, code: str, mois: str, ventilation: str) -> dict:
+        """Lignes d'une ventilation : modalité → (numérateur, dénominateur, valeur, statut)."""
+        lignes = self.requete(
+            "select modalite, numerateur, denominateur, valeur, statut from marts.indicateurs "
+            f"where indicateur = '{indicateur}' and niveau = '{niveau}' and code_territoire = '{code}' "
+            f"and strftime(mois, '%Y-%m') = '{mois}' and ventilation = '{ventilation}'")
+        return {modalite: tuple(chiffres) for modalite, *chiffres in lignes}
+
     def requete(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.chemin), read_only=True) as con:
             con.execute("create temp table noms (cle bigint, nom varchar)")
@@ -208,10 +216,11 @@ class Entrepot:
 
     # -- fichiers ---------------------------------------------------------------------------
     def rsa(self, mois: str, personne: str, commune: str, etat: str = "ouvert", *, versable: bool = True,
-            sdd: bool = True, id_rsa: str | None = None, livraison: str | None = None) -> None:
+            sdd: bool = True, id_rsa: str | None = None, livraison: str | None = None,
+            sexe: str | None = "F", annee_naissance: int | None = 1980) -> None:
         self._ajouter("rsa", "caf", mois, livraison, {
             "pseudo_id_rsa": id_rsa or f"R-{personne}", "pseudo_nir": personne, "organisme": "CAF",
-            "code_commune": commune, "sexe": "F", "annee_naissance": 1980,
+            "code_commune": commune, "sexe": sexe, "annee_naissance": annee_naissance,
             "date_ouverture_droit": d("2020-01-01"), "etat_droit": etat,
             "droit_versable": versable, "soumis_droits_devoirs": sdd,
         })
@@ -223,12 +232,16 @@ class Entrepot:
 
     def orientation(self, departement: str, mois_fichier: str, personne: str, reception: str,
                     orientation: str | None = None, *, id_rsa: str | None = None,
-                    livraison: str | None = None) -> None:
+                    livraison: str | None = None, organisme: str | None = "FT",
+                    premier_rdv: str | None = None) -> None:
+        """Dossier d'orientation ; organisme référent (FT par défaut) et type de parcours
+        (professionnel) écrits seulement quand le dossier est orienté."""
         self._ajouter("orientations", departement, mois_fichier, livraison, {
             "pseudo_id_rsa": id_rsa or f"R-{personne}", "pseudo_id_ft": None,
             "date_reception_notification": d(reception), "date_orientation": d(orientation),
-            "organisme_referent": "FT" if orientation else None,
+            "organisme_referent": organisme if orientation else None,
             "type_parcours": "professionnel" if orientation else None,
+            "date_premier_rdv_accompagnement": d(premier_rdv),
         })
 
     def accompagnement(self, producteur: str, mois_fichier: str, personne: str, modalite: str, debut: str,
@@ -290,7 +303,8 @@ class Entrepot:
         with duckdb.connect(str(entrepot), read_only=True) as con:
             lignes = con.execute(
                 "select indicateur, niveau, code_territoire, strftime(mois, '%Y-%m'), "
-                "numerateur, denominateur, valeur, statut from marts.indicateurs"
+                "numerateur, denominateur, valeur, statut from marts.indicateurs "
+                "where ventilation = 'ensemble'"
             ).fetchall()
         figures = {tuple(l[:4]): Figure(*l[4:]) for l in lignes}
         return Resultats(entrepot, figures, duree, sortie, set(self.noms))

@@ -8,6 +8,9 @@
     select
         mois,
         code_commune,
+        sexe,
+        tranche_age,
+        organisme_referent,
         departement,
         cast(null as integer) as au_numerateur,
         case when est_dans_fenetre_delai then 1 else 0 end as au_denominateur,
@@ -15,4 +18,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('delai_orientation_moyen_j', personnes, valeur='moyenne', departement='departement') }}
+{{ deployer_territoires('delai_orientation_moyen_j', personnes, valeur='moyenne', ventilations=['sexe', 'tranche_age', 'organisme_referent'], departement='departement') }}

@@ -8,6 +8,9 @@
     select
         mois,
         code_commune,
+        sexe,
+        tranche_age,
+        organisme_referent,
         departement,
         case when est_oriente_15j then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
@@ -15,4 +18,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('taux_orientation_15j', personnes, valeur='taux', departement='departement') }}
+{{ deployer_territoires('taux_orientation_15j', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent'], departement='departement') }}

@@ -7,6 +7,9 @@
     select
         mois,
         code_commune,
+        sexe,
+        tranche_age,
+        organisme_referent,
         departement,
         case when est_oriente_1m then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
@@ -14,4 +17,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('taux_orientation_1m', personnes, valeur='taux', departement='departement') }}
+{{ deployer_territoires('taux_orientation_1m', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent'], departement='departement') }}
