@@ -151,13 +151,16 @@ def test_orientation_des_entrants_et_maturites(parcours):
 
 def test_grille_complete(parcours):
     # 16 mois calculés ; 120 territoires COG ; 105 bassins en 2023 (4 + 101 HR), 104 en 2024 (3 + 101 HR).
-    assert len(parcours.figures) == 9 * (8 * (120 + 105) + 8 * (120 + 104))
+    assert len(parcours.figures) == 12 * (8 * (120 + 105) + 8 * (120 + 104))
     assert parcours.requete("select count(distinct strftime(mois, '%Y-%m')) from marts.indicateurs") == [(16,)]
     assert parcours.requete(
         "select min(mois), max(mois) from marts.indicateurs")[0] == (
         __import__("datetime").date(2023, 5, 1), __import__("datetime").date(2024, 8, 1))
     assert parcours.requete(
-        "select distinct ventilation, modalite from marts.indicateurs") == [("ensemble", "ensemble")]
+        "select distinct ventilation from marts.indicateurs order by 1") == [
+        ("anciennete_droit",), ("ensemble",), ("organisme_referent",), ("sexe",), ("tranche_age",)]
+    assert parcours.requete(
+        "select distinct modalite from marts.indicateurs where ventilation = 'ensemble'") == [("ensemble",)]
 
 
 def test_types_de_la_table_de_sortie(parcours):
