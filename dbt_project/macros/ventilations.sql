@@ -74,8 +74,7 @@
 {%- endmacro %}
 
 {#- Ordre de départage de deux dossiers d'une même personne (pilotage.md) : la date
-    d'orientation la plus récente, puis la réception de notification la plus récente, puis
-    l'organisme référent puis le type de parcours dans l'ordre des listes, vide en dernier.
+    d'orientation la plus récente, puis la fin de départage (departage_dossiers).
     À placer dans un `order by` de row_number() (le rang 1 est retenu). `prefixe` : alias. -#}
 {% macro ordre_dossier_courant(prefixe='') -%}
     {{ prefixe }}date_orientation desc,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .entrepot import Resultats
-from .scenarios import scenario_emploi, scenario_parcours, scenario_stock, scenario_substitut
+from .scenarios import scenario_emploi, scenario_parcours, scenario_rdv, scenario_stock, scenario_substitut
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +30,9 @@ def substitut(tmp_path_factory) -> Resultats:
 def stock(tmp_path_factory) -> Resultats:
     """Stock droits et devoirs : orientation en cours ou close, inscription à France Travail."""
     return scenario_stock().construire(tmp_path_factory.mktemp("stock"))
+
+
+@pytest.fixture(scope="session")
+def rdv(tmp_path_factory) -> Resultats:
+    """Premier rendez-vous d'accompagnement, départage des dossiers d'entrée, tranches d'âge."""
+    return scenario_rdv().construire(tmp_path_factory.mktemp("rdv"))

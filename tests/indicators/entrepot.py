@@ -232,7 +232,8 @@ class Entrepot:
     def orientation(self, departement: str, mois_fichier: str, personne: str, reception: str,
                     orientation: str | None = None, *, id_rsa: str | None = None,
                     livraison: str | None = None, organisme: str | None = "FT",
-                    parcours: str | None = "professionnel", signature: str | None = None) -> None:
+                    parcours: str | None = "professionnel", signature: str | None = None,
+                    premier_rdv: str | None = None) -> None:
         """Dossier d'orientation ; organisme référent et type de parcours seulement s'il est orienté."""
         self._ajouter("orientations", departement, mois_fichier, livraison, {
             "pseudo_id_rsa": id_rsa or f"R-{personne}", "pseudo_id_ft": None,
@@ -240,6 +241,7 @@ class Entrepot:
             "organisme_referent": organisme if orientation else None,
             "type_parcours": parcours if orientation else None,
             "date_signature_contrat": d(signature),
+            "date_premier_rdv_accompagnement": d(premier_rdv),
         })
 
     def accompagnement(self, producteur: str, mois_fichier: str, personne: str, modalite: str, debut: str,

@@ -298,4 +298,56 @@ def scenario_stock() -> Entrepot:
     e.orientation("35", "2023-03", "S1", "2023-02-20", "2023-03-10", organisme="CD")
     # Z1 : dans le stock de 22 (orientations livrées jusqu'à 2025-01), jamais orienté.
     e.rsa_periode("2024-01", "2025-04", "Z1", DINAN)
+
+
+def scenario_rdv() -> Entrepot:
+    """Premier rendez-vous d'accompagnement et ventilations du dossier d'entrée (pilotage.md).
+
+    Fichiers CAF de 2024-04 à 2024-06 (mois calculés : 2024-05 et 2024-06). Orientations livrées :
+    35 de 2024-04 à 2025-04 (M+10 = 2025-03 pour 2024-05 : taux définitif ; M+12 = 2025-05 :
+    délais provisoires) ; 22 de 2024-04 à 2024-06. Tous nouveaux entrants de 2024-05 (absents
+    de 2024-04), à Rennes (35) sauf R8 (Dinan, 22).
+    """
+    e = Entrepot()
+    e.livrer("rsa", "caf", *mois_suivants("2024-04", "2024-06"))
+    e.livrer("orientations", "35", *mois_suivants("2024-04", "2025-04"))
+    e.livrer("orientations", "22", *mois_suivants("2024-04", "2024-06"))
+
+    # Cas 3 : T0 2024-05-02, orienté le 2024-05-10 vers CD. R1 : premier rendez-vous le 2024-06-08
+    # (dans les 30 jours : 10 mai + 30 jours = 9 juin), délai 37 j ; né en 1999 : 25 ans → 25_29.
+    # R2 : le 2024-06-09, pas dans les 30 jours, délai 38 j ; homme né en 2000 : 24 ans → moins_25.
+    e.rsa_periode("2024-05", "2024-06", "R1", RENNES, annee_naissance=1999)
+    e.orientation("35", "2024-06", "R1", "2024-05-02", "2024-05-10", organisme="CD", premier_rdv="2024-06-08")
+    e.rsa_periode("2024-05", "2024-06", "R2", RENNES, sexe="M", annee_naissance=2000)
+    e.orientation("35", "2024-06", "R2", "2024-05-02", "2024-05-10", organisme="CD", premier_rdv="2024-06-09")
+
+    # R3 : deux dossiers d'entrée ex aequo (deux id_rsa, même T0 2024-05-03, même orientation
+    # 2024-05-20) : la règle de départage prend CD (2e de la liste) avant ASSO (7e). Le dossier CD
+    # a son premier rendez-vous le 2024-06-30 (41 jours après l'orientation ; 58 jours après T0) ;
+    # celui d'ASSO l'aurait eu le 2024-05-25.
+    e.rsa("2024-05", "R3", RENNES, id_rsa="R-R3-a")
+    e.rsa("2024-06", "R3", RENNES, id_rsa="R-R3-b")
+    e.orientation("35", "2024-06", "R3", "2024-05-03", "2024-05-20", id_rsa="R-R3-a", organisme="ASSO",
+                  premier_rdv="2024-05-25")
+    e.orientation("35", "2024-06", "R3", "2024-05-03", "2024-05-20", id_rsa="R-R3-b", organisme="CD",
+                  premier_rdv="2024-06-30")
+
+    # R4 : sexe et année de naissance inconnus, aucun dossier (non_oriente).
+    e.rsa_periode("2024-05", "2024-06", "R4", RENNES, sexe=None, annee_naissance=None)
+    # R5 : né en 2030 (âge négatif → moins_25) ; dossier sans date d'orientation, premier
+    # rendez-vous le 2024-05-20 : hors du taux, dans les délais du premier rendez-vous (14 j).
+    e.rsa_periode("2024-05", "2024-06", "R5", RENNES, sexe="M", annee_naissance=2030)
+    e.orientation("35", "2024-05", "R5", "2024-05-06", None, premier_rdv="2024-05-20")
+    # R6 : orienté le 2024-05-15 sans organisme référent (inconnu), premier rendez-vous à
+    # T0 + 9 mois exactement (2025-02-02) : hors des délais. R7 : orienté le 2024-06-20 vers FT,
+    # premier rendez-vous la veille de T0 + 9 mois (2025-02-01) : dedans, 275 jours.
+    e.rsa_periode("2024-05", "2024-06", "R6", RENNES)
+    e.orientation("35", "2025-02", "R6", "2024-05-02", "2024-05-15", organisme=None, premier_rdv="2025-02-02")
+    e.rsa_periode("2024-05", "2024-06", "R7", RENNES)
+    e.orientation("35", "2025-02", "R7", "2024-05-02", "2024-06-20", organisme="FT", premier_rdv="2025-02-01")
+
+    # R8 : nouvel entrant de 22 (orientations livrées jusqu'à 2024-06 seulement : provisoire),
+    # homme né en 1980, T0 2024-05-10, orienté le 2024-05-12 vers FT, rendez-vous le 2024-05-20 (10 j).
+    e.rsa_periode("2024-05", "2024-06", "R8", DINAN, sexe="M")
+    e.orientation("22", "2024-05", "R8", "2024-05-10", "2024-05-12", organisme="FT", premier_rdv="2024-05-20")
     return e

@@ -24,6 +24,10 @@ sommes as (
         count(*) filter (where est_dans_fenetre_delai) as fenetre,
         avg(delai_orientation_j) as delai_moyen,
         median(delai_orientation_j) as delai_median,
+        count(*) filter (where est_premier_rdv_30j) as rdv30,
+        count(*) filter (where est_dans_fenetre_premier_rdv) as fenetre_rdv,
+        avg(delai_premier_rdv_j) as delai_rdv_moyen,
+        median(delai_premier_rdv_j) as delai_rdv_median,
         count(*) filter (where est_cohorte_orientation and est_inscrit_ft) as cohorte,
         count(*) filter (where a_repris_emploi_6m) as reprises,
         count(*) filter (where a_repris_emploi_durable_6m) as durables
@@ -40,12 +44,17 @@ attendu as (
             when 'taux_orientation_1m' then [coalesce(s.o1m, 0), coalesce(s.entrants, 0)]
             when 'delai_orientation_moyen_j' then [null, coalesce(s.fenetre, 0)]
             when 'delai_orientation_median_j' then [null, coalesce(s.fenetre, 0)]
+            when 'taux_premier_rdv_30j' then [coalesce(s.rdv30, 0), coalesce(s.fenetre, 0)]
+            when 'delai_premier_rdv_moyen_j' then [null, coalesce(s.fenetre_rdv, 0)]
+            when 'delai_premier_rdv_median_j' then [null, coalesce(s.fenetre_rdv, 0)]
             when 'taux_retour_emploi_6m' then [coalesce(s.reprises, 0), coalesce(s.cohorte, 0)]
             when 'taux_retour_emploi_durable_6m' then [coalesce(s.durables, 0), coalesce(s.cohorte, 0)]
         end as num_den,
         case i.indicateur
             when 'delai_orientation_moyen_j' then s.delai_moyen
             when 'delai_orientation_median_j' then s.delai_median
+            when 'delai_premier_rdv_moyen_j' then s.delai_rdv_moyen
+            when 'delai_premier_rdv_median_j' then s.delai_rdv_median
         end as delai
     from marts.indicateurs as i
     left join sommes as s using (niveau, code_territoire, mois)
@@ -54,7 +63,8 @@ attendu as (
       -- indicateurs dont fct_personnes_mois porte les faits (pas encore ceux du stock orienté)
       and i.indicateur in ('beneficiaires_sdd', 'part_accompagnement_intensif', 'nouveaux_entrants',
           'taux_orientation_15j', 'taux_orientation_1m', 'delai_orientation_moyen_j',
-          'delai_orientation_median_j', 'taux_retour_emploi_6m', 'taux_retour_emploi_durable_6m')
+          'delai_orientation_median_j', 'taux_retour_emploi_6m', 'taux_retour_emploi_durable_6m',
+          'taux_premier_rdv_30j', 'delai_premier_rdv_moyen_j', 'delai_premier_rdv_median_j')
 )
 select indicateur, niveau, code_territoire, mois, numerateur, denominateur, valeur, num_den, delai
 from attendu
@@ -65,7 +75,7 @@ where numerateur is distinct from num_den[1]
 """
 
 
-@pytest.mark.parametrize("scenario", ["parcours", "emploi", "substitut"])
+@pytest.mark.parametrize("scenario", ["parcours", "emploi", "substitut", "rdv"])
 def test_faits_individuels_reagreges_egalent_les_indicateurs(scenario, request):
     resultats = request.getfixturevalue(scenario)
     ecarts = resultats.requete(REAGREGATION)
@@ -75,7 +85,7 @@ def test_faits_individuels_reagreges_egalent_les_indicateurs(scenario, request):
         "select count(*) > 0 from marts.indicateurs where numerateur > 0 and niveau = 'bassin'") == [(True,)]
 
 
-@pytest.mark.parametrize("scenario", ["parcours", "emploi", "substitut"])
+@pytest.mark.parametrize("scenario", ["parcours", "emploi", "substitut", "rdv"])
 def test_grille_egale_dim_territoires_mois(scenario, request):
     resultats = request.getfixturevalue(scenario)
     assert resultats.requete("""
@@ -89,7 +99,7 @@ def test_grille_egale_dim_territoires_mois(scenario, request):
             select distinct niveau, code_territoire, mois from marts.indicateurs
         )""") == [(0,)]
     assert resultats.requete(
-        "select count(distinct indicateur) from marts.indicateurs") == [(14,)]
+        "select count(distinct indicateur) from marts.indicateurs") == [(17,)]
 
 
 def test_faits_individuels_sans_donnee_interdite(emploi):

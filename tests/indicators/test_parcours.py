@@ -151,7 +151,7 @@ def test_orientation_des_entrants_et_maturites(parcours):
 
 def test_grille_complete(parcours):
     # 16 mois calculés ; 120 territoires COG ; 105 bassins en 2023 (4 + 101 HR), 104 en 2024 (3 + 101 HR).
-    assert len(parcours.figures) == 14 * (8 * (120 + 105) + 8 * (120 + 104))
+    assert len(parcours.figures) == 17 * (8 * (120 + 105) + 8 * (120 + 104))
     assert parcours.requete("select count(distinct strftime(mois, '%Y-%m')) from marts.indicateurs") == [(16,)]
     assert parcours.requete(
         "select min(mois), max(mois) from marts.indicateurs")[0] == (

@@ -27,8 +27,8 @@ def test_arrondissements_tiennent_lieu_de_bassins(substitut):
     assert substitut(NE, "region", "94", "2024-02") == (1, None, 1.0, PROV)
     assert substitut(NE, "national", "FR", "2024-02") == (2, None, 2.0, PROV)
     assert substitut("beneficiaires_sdd", "bassin", "2A4", "2024-02") == (0, None, 0.0, DEF)
-    # 16 mois calculés × (120 territoires COG + 334 bassins) × 14 indicateurs.
-    assert len(substitut.figures) == 16 * (120 + 334) * 14
+    # 16 mois calculés × (120 territoires COG + 334 bassins) × 17 indicateurs.
+    assert len(substitut.figures) == 16 * (120 + 334) * 17
 
 
 def test_mois_sans_fichier_caf(substitut):
@@ -38,7 +38,7 @@ def test_mois_sans_fichier_caf(substitut):
     assert lignes == [(None, None, None, PROV)]
     assert substitut.requete(
         "select count(*) from marts.indicateurs where mois = '2023-09-01' and ventilation = 'ensemble'") == [
-        ((120 + 334) * 14,)]
+        ((120 + 334) * 17,)]
     assert substitut.requete(
         "select nb_livraisons_rejetees from marts.fct_livraisons_manquantes "
         "where type_fichier = 'rsa' and mois = '2023-09-01'") == [(1,)]

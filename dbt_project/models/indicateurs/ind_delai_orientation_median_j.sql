@@ -11,6 +11,9 @@
         mois,
         code_commune,
         est_premiere_entree_annee,
+        sexe,
+        tranche_age,
+        organisme_referent,
         departement,
         cast(null as integer) as au_numerateur,
         case when est_dans_fenetre_delai then 1 else 0 end as au_denominateur,
@@ -18,4 +21,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('delai_orientation_median_j', personnes, valeur='mediane', departement='departement', annuelle='est_premiere_entree_annee') }}
+{{ deployer_territoires('delai_orientation_median_j', personnes, valeur='mediane', ventilations=['sexe', 'tranche_age', 'organisme_referent'], departement='departement', annuelle='est_premiere_entree_annee') }}

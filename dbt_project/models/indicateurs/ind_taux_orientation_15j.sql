@@ -11,6 +11,9 @@
         mois,
         code_commune,
         est_premiere_entree_annee,
+        sexe,
+        tranche_age,
+        organisme_referent,
         departement,
         case when est_oriente_15j then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
@@ -18,4 +21,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('taux_orientation_15j', personnes, valeur='taux', departement='departement', annuelle='est_premiere_entree_annee') }}
+{{ deployer_territoires('taux_orientation_15j', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent'], departement='departement', annuelle='est_premiere_entree_annee') }}

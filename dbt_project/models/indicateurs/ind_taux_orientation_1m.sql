@@ -10,6 +10,9 @@
         mois,
         code_commune,
         est_premiere_entree_annee,
+        sexe,
+        tranche_age,
+        organisme_referent,
         departement,
         case when est_oriente_1m then 1 else 0 end as au_numerateur,
         1 as au_denominateur,
@@ -17,4 +20,4 @@
     from {{ ref('int_nouveaux_entrants') }}
 {% endset %}
 
-{{ deployer_territoires('taux_orientation_1m', personnes, valeur='taux', departement='departement', annuelle='est_premiere_entree_annee') }}
+{{ deployer_territoires('taux_orientation_1m', personnes, valeur='taux', ventilations=['sexe', 'tranche_age', 'organisme_referent'], departement='departement', annuelle='est_premiere_entree_annee') }}
