@@ -29,9 +29,13 @@ def _kind(type_indicateur: str) -> str:
 
 
 def donnees(serie: pl.DataFrame, type_indicateur: str) -> list[dict]:
-    """Chart rows: the plotted value (rates in %; None for a masked or empty month) and the labels."""
+    """Chart rows: the plotted value (rates in %; None for a masked or empty month) and the labels.
+    A month whose observation window is still running (`attendu_en` set) is left out: it has no
+    result yet, and drawing its partial count would drop the line to 0."""
     rows = []
     for r in serie.iter_rows(named=True):
+        if r.get("attendu_en") is not None:
+            continue
         v = r["valeur"]
         hidden = r["statut"] == fmt.SECRET or v is None
         rows.append({
@@ -98,7 +102,7 @@ def barres(rows: list[dict], champ: str, valeur: str, titre: str) -> dict:
 def texte_alternatif(serie: pl.DataFrame, libelle: str, type_indicateur: str, libelle_territoire: str) -> str:
     """A sentence for screen readers: first and last published figures of the territory."""
     mine = [r for r in serie.filter(pl.col("role") == "territoire").iter_rows(named=True)
-            if r["statut"] != fmt.SECRET and r["valeur"] is not None]
+            if r["statut"] != fmt.SECRET and r["valeur"] is not None and r.get("attendu_en") is None]
     if not mine:
         return f"{libelle}, {libelle_territoire} : aucun chiffre publiable sur la période."
     a, b = mine[0], mine[-1]

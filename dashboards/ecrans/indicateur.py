@@ -8,7 +8,7 @@ from html import escape
 import polars as pl
 import streamlit as st
 
-from dashboards import graphiques, queries, style
+from dashboards import fenetres, graphiques, queries, style
 from dashboards import formatting as fmt
 from dashboards.ecrans import commun
 
@@ -49,7 +49,8 @@ def render(code: str) -> None:
     serie = queries.serie_nationale(snapshot.cle, code)
     if not serie.is_empty():
         last = serie.row(-1, named=True)
-        shown = (fmt.valeur(last["valeur"], typ) if last["statut"] != fmt.SECRET and last["valeur"] is not None
+        shown = (fenetres.texte(last["attendu_en"]) if last["attendu_en"] is not None else
+                 fmt.valeur(last["valeur"], typ) if last["statut"] != fmt.SECRET and last["valeur"] is not None
                  else fmt.cellule(last["valeur"], last["statut"], typ, last["denominateur"]))
         st.subheader(f"France entière — dernier mois calculé ({fmt.mois_long(last['mois'])})")
         st.markdown(f'<div class="socle-grille"><div class="socle-carte" data-indicateur="{escape(code)}">'

@@ -8,7 +8,7 @@ from html import escape
 import polars as pl
 import streamlit as st
 
-from dashboards import exports, graphiques, queries, selection, style
+from dashboards import exports, fenetres, graphiques, queries, selection, style
 from dashboards import formatting as fmt
 from dashboards.data import Snapshot
 from dashboards.ecrans import commun
@@ -26,6 +26,7 @@ def tableau_sous_territoires(snapshot: Snapshot, long: pl.DataFrame, tri: str = 
     inds = snapshot.indicateurs.select("indicateur", "libelle_court", "type_indicateur").rows()
     terr = long.select("code_territoire", "libelle_territoire", "autres_departements").unique("code_territoire")
     by_key = {(r["code_territoire"], r["indicateur"]): r for r in long.iter_rows(named=True)}
+    dernier = snapshot.mois[-1] if snapshot.mois else None
     rows = []
     for code, lib, autres in terr.iter_rows():
         row = {"code": code, "territoire": f"{lib} ({code})", "autres": autres, "cells": {}}
@@ -35,6 +36,8 @@ def tableau_sous_territoires(snapshot: Snapshot, long: pl.DataFrame, tri: str = 
             v = r["valeur"] if r else None
             texte = fmt.cellule(v, statut, typ, r["denominateur"]) if r else "—"
             nombre = None if (statut == fmt.SECRET or v is None) else float(v)
+            if r and r["mois"] is not None and fenetres.attendu_en(code_ind, r["mois"], dernier) is not None:
+                texte, nombre = fenetres.MESSAGE, None
             row["cells"][code_ind] = {"texte": texte, "nombre": nombre, "statut": statut}
         rows.append(row)
     if tri in dict((c, 1) for c, *_ in inds):
@@ -84,9 +87,15 @@ def _evolution(snapshot: Snapshot, serie: pl.DataFrame, lib: str, lib_parent: st
             st.vega_lite_chart(spec=graphiques.evolution(s, typ, lib, lib_parent), width="stretch",
                                alt=graphiques.texte_alternatif(s, libelle, typ, lib), key=f"evolution_{code_ind}")
             mine = s.filter(pl.col("role") == "territoire")
-            n_secret = mine.filter(pl.col("statut") == fmt.SECRET).height
+            n_secret = mine.filter((pl.col("statut") == fmt.SECRET) & pl.col("attendu_en").is_null()).height
+            en_cours = mine.filter(pl.col("attendu_en").is_not_null())
+            mine = mine.filter(pl.col("attendu_en").is_null())
             n_prov = mine.filter(pl.col("statut") == fmt.PROVISOIRE).height
             notes = []
+            if en_cours.height:
+                notes.append(f"{en_cours.height} derniers mois non tracés : fenêtre d'observation en cours "
+                             f"(résultat de {fmt.mois_long(en_cours['mois'].max())} attendu en "
+                             f"{fmt.mois_long(en_cours['attendu_en'].max())})")
             if n_secret:
                 notes.append(f"{n_secret} mois masqués (secret statistique) ne sont pas tracés")
             if n_prov:
