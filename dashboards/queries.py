@@ -121,7 +121,8 @@ def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame
     denominateur, statut) and the same columns suffixed _m1, _m12 (M−1, M−12), _parent and _fr
     (parent and nation at M); null when that figure does not exist. `attendu_en`, `attendu_en_m1`,
     `attendu_en_m12`: the month its result is expected when its observation window is still running
-    (fenetres), else null."""
+    (fenetres), else null. `valeur_cible`, `sens`, `source_cible`: the target of the figure at M
+    (marts.cibles), null when it has none."""
     snapshot = data.charger(cle)
     long = cartes_long(cle, niveau, code, mois)
     out = snapshot.indicateurs.select("indicateur", "ordre", "libelle", "type_indicateur")
@@ -136,6 +137,14 @@ def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame
     for suffix, k in (("", 0), ("_m1", -1), ("_m12", -12)):
         out = out.with_columns(pl.lit(mois_decale(mois, k)).alias("_mois"))
         out = fenetres.colonne(out, dernier, "attendu_en" + suffix, "_mois").drop("_mois")
+    cols_cible = {"valeur_cible": pl.Float64, "sens": pl.String, "source_cible": pl.String}
+    if snapshot.cibles is not None:
+        cib = snapshot.cibles.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code)
+                                     & (pl.col("mois") == mois)).select(
+            "indicateur", "valeur_cible", "sens", pl.col("source").alias("source_cible"))
+        out = out.join(cib, on="indicateur", how="left")
+    else:
+        out = out.with_columns(*[pl.lit(None, t).alias(c) for c, t in cols_cible.items()])
     return out.sort("ordre", "indicateur")
 
 

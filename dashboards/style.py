@@ -7,7 +7,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboards import fenetres
+from dashboards import cibles, fenetres
 from dashboards import formatting as fmt
 
 BLEU_FRANCE = "#000091"
@@ -34,6 +34,7 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-valeur {{ font-size: 2.25rem; font-weight: 700; color: {BLEU_FRANCE}; line-height: 1.2; }}
 .socle-valeur.socle-secret {{ color: {GRIS['200']}; font-style: italic; font-size: 1.75rem; }}
 .socle-valeur.socle-vide {{ color: {GRIS['425']}; font-size: 1.5rem; }}
+.socle-cible {{ font-weight: 700; }}
 .socle-valeur.socle-en-cours {{ color: {GRIS['425']}; font-size: 1.1rem; font-weight: 700; }}
 .socle-badge {{ display: inline-block; vertical-align: middle; font-size: .8rem; font-weight: 700;
   text-transform: uppercase; padding: .05rem .5rem; margin-left: .5rem; border-radius: .25rem; }}
@@ -144,10 +145,15 @@ def carte(r: dict, libelle_parent: str | None, mois) -> str:
     if r.get("statut_fr") is not None:
         comp.append(f'France : <b>{_comp("_fr")}</b>')
     comp_html = (f'<p class="socle-ligne socle-comparaison">{" · ".join(comp)}</p>' if comp else "")
+    cible_html = ""
+    if r.get("valeur_cible") is not None:
+        ligne = cibles.texte(r["valeur"], statut, r["valeur_cible"], r["sens"], typ, mesurable=attendu is None)
+        cible_html = (f'<p class="socle-ligne socle-cible" title="{escape(r.get("source_cible") or "")}">'
+                      f'{escape(ligne)}</p>')
     return (f'<div class="socle-carte" data-indicateur="{escape(r["indicateur"])}" '
             f'data-statut="{escape(statut or "")}">'
             f'<h3>{escape(r["libelle"])}{badge(statut) if attendu is None else ""}</h3>{valeur_html}'
-            f'{"".join(lignes)}{comp_html}</div>')
+            f'{cible_html}{"".join(lignes)}{comp_html}</div>')
 
 
 def grille(cartes_html: list[str]) -> None:

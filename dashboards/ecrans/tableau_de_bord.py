@@ -13,6 +13,8 @@ from dashboards import formatting as fmt
 from dashboards.data import Snapshot
 from dashboards.ecrans import commun
 
+CIBLES = ("Quand une cible est fixée pour le mois, la carte la donne avec l'écart (chiffre moins cible) et dit si "
+          "elle est atteinte.")
 TITRE_SOUS = {"national": "Les régions", "region": "Les départements", "departement": "Les bassins"}
 
 
@@ -153,10 +155,10 @@ def render() -> None:
         pour = "la France entière" if par == ("national", "FR") else f"{escape(lib_parent)} et pour la France entière"
         style.legende(f"Chaque carte donne le chiffre du mois, son évolution sur un mois et sur un an, et le même "
                       f"chiffre pour {pour}. « secret » : case masquée (secret statistique) ; « provisoire » : "
-                      f"chiffre qui peut encore être révisé.")
+                      f"chiffre qui peut encore être révisé. {CIBLES}")
     else:
         style.legende("Chaque carte donne le chiffre national du mois et son évolution sur un mois et sur un an. "
-                      "« provisoire » : chiffre qui peut encore être révisé.")
+                      f"« provisoire » : chiffre qui peut encore être révisé. {CIBLES}")
     _cartes(snapshot, sel, lib_parent)
     st.download_button("Télécharger les cartes (CSV)", exports.csv(t_cartes), file_name=f"{base}_cartes.csv",
                        mime="text/csv", on_click="ignore", key="dl_cartes")

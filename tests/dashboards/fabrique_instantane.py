@@ -62,6 +62,8 @@ DDL = {
         denominateur BIGINT, part DOUBLE""",
     "fct_livraisons_manquantes": """type_fichier VARCHAR, producteur VARCHAR, mois DATE,
         nb_livraisons_rejetees BIGINT""",
+    "cibles": """indicateur VARCHAR NOT NULL, niveau VARCHAR NOT NULL, code_territoire VARCHAR NOT NULL,
+        mois DATE NOT NULL, valeur_cible DOUBLE NOT NULL, sens VARCHAR NOT NULL, source VARCHAR""",
     "fct_referentiel_bassins": """annee_referentiel INTEGER, nb_communes_cog BIGINT,
         nb_communes_hors_referentiel BIGINT, nb_communes_en_double BIGINT, nb_lignes_hors_cog BIGINT,
         nb_bassins BIGINT""",
@@ -257,6 +259,10 @@ def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier
             dims.append(("bassin", code, b["libelle"], next(iter(b["regions"])) if len(b["regions"]) == 1 else None,
                          next(iter(b["deps"])) if len(b["deps"]) == 1 else None, not bassins_reels))
         _insert(con, "dim_territoires", dims)
+        # the shipped national objective (seed cibles): taux_orientation_15j ≥ 100 % from 2024-01, every level
+        _insert(con, "cibles", [("taux_orientation_15j", n, c, m, 1.0, "minimum",
+                                 "Instruction 2023/192, annexe 4, volet 2 §4.2 : Objectif = 100 %")
+                                for n, c, *_ in dims for m in mois if m >= date(2024, 1, 1)])
         dep_region = {d["code_departement"]: d["code_region"] for d in deps}
         unit_dep = {u[0]: u[1] for u in units}
         app = []

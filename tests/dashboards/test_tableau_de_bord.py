@@ -209,3 +209,17 @@ def test_return_to_employment_window_still_running_is_not_shown_nor_drawn(instan
     notes = [c.value for c in at.caption if "fenêtre d'observation en cours" in c.value]
     assert notes == ["6 derniers mois non tracés : fenêtre d'observation en cours (résultat de juin 2024 attendu "
                      "en décembre 2024) ; 2 mois provisoires (points creux)."] * 2
+
+
+def test_card_with_a_target_shows_target_and_gap_in_words(instantane):
+    # taux_orientation_15j, France, June 2024: 1 453 / 3 662 = 39,68 % against the national objective 100 %
+    card = cartes(lancer())["taux_orientation_15j"]
+    assert f"Cible : 100{fmt.NBSP}% — écart : {fmt.MINUS}60,3{fmt.NBSP}points, non atteinte" in unescape(card["html"])
+    # Ille-et-Vilaine, June 2024: 311 / 842 = 36,94 %
+    shown = cartes(lancer(niveau="departement", code="35"))
+    assert (f"Cible : 100{fmt.NBSP}% — écart : {fmt.MINUS}63,1{fmt.NBSP}points, non atteinte"
+            in unescape(shown["taux_orientation_15j"]["html"]))
+    assert [c for c, card in shown.items() if "Cible" in card["html"]] == ["taux_orientation_15j"]
+    # the target starts in January 2024: none in December 2023
+    shown = cartes(lancer(niveau="departement", code="35", mois="2023-12"))
+    assert not any("Cible" in card["html"] for card in shown.values())
