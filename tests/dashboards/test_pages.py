@@ -14,10 +14,12 @@ from fabrique_instantane import INDICATEURS, build
 from outils_tableaux import PROJET
 
 
-def lancer_indicateur(code: str) -> AppTest:
+def lancer_indicateur(indicateur: str, **params) -> AppTest:
     script = (f"import sys\nsys.path.insert(0, {str(PROJET)!r})\n"
-              f"from dashboards.ecrans import indicateur\nindicateur.render({code!r})\n")
+              f"from dashboards.ecrans import indicateur\nindicateur.render({indicateur!r})\n")
     at = AppTest.from_string(script, default_timeout=30)
+    for k, v in params.items():
+        at.query_params[k] = v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -45,6 +47,27 @@ def test_indicator_page_shows_the_definitions_of_the_snapshot(instantane, code):
     assert f"<code>{code}</code>" in text
     assert "entre 1 et 10" in text  # the threshold of the masking, governed parameter
     assert [h.value for h in at.subheader][:3] == ["Définition", "Sources", "Quand le chiffre devient définitif"]
+
+
+def test_indicator_page_follows_the_territory_of_its_link(instantane):
+    # /taux_orientation_15j?niveau=departement&code=35 : Ille-et-Vilaine, June 2024, 311 / 842 = 36,9 %
+    at = lancer_indicateur("taux_orientation_15j", niveau="departement", code="35")
+    text = unescape("\n".join(m.value for m in at.markdown))
+    assert "Ille-et-Vilaine — juin 2024" in [h.value for h in at.subheader]
+    carte = [m.value for m in at.markdown if "socle-carte" in m.value]
+    assert len(carte) == 1 and 'data-indicateur="taux_orientation_15j"' in carte[0]
+    assert '<div class="socle-valeur">36,9\u00a0%</div>' in unescape(carte[0])
+    assert "Bretagne : <b>39,7\u00a0%" in unescape(carte[0])  # its région, 1 432 / 3 603
+    assert "Cible : 100\u00a0% — écart : \u221263,1\u00a0points, non atteinte" in unescape(carte[0])
+    assert "Ille-et-Vilaine (trait plein, bleu) comparé à Bretagne" in text
+    assert "France\u00a0:" not in text.split("socle-comparaison")[0]  # not the national figure
+    # the territory selector is there, set to the link's territory; the URL keeps it
+    assert at.sidebar.radio(key="w_niveau").value == "departement"
+    assert at.sidebar.selectbox(key="w_departement").value == "35"
+    assert at.query_params["code"] in ("35", ["35"])
+    # choosing another département changes the page
+    at.sidebar.selectbox(key="w_departement").set_value("29").run()
+    assert "Finistère — juin 2024" in [h.value for h in at.subheader]
 
 
 def test_unknown_indicator(instantane):
