@@ -3,8 +3,8 @@
 
 The territory (bleu France, solid) is drawn against its parent (rouge Marianne, dashed). Masked
 months are left out (the line breaks there: no point, no number); provisoire points are hollow.
-Counts of a territory and of its parent differ in scale, so counts use two y axes (territory on
-the left, parent on the right); rates and delays share one axis. Dates are read in UTC.
+Every chart has one y axis shared by the territory and its parent, counts included (never two
+unrelated axes: they make a département and its région look alike). Dates are read in UTC.
 """
 
 from __future__ import annotations
@@ -77,11 +77,10 @@ def evolution(serie: pl.DataFrame, type_indicateur: str, libelle_territoire: str
         ]}
 
     spec: dict = {"height": 260, "data": {"values": donnees(serie, type_indicateur)}, "config": _CONFIG}
-    if kind == "effectif" and libelle_parent:
-        spec["layer"] = [couche("territoire", "left", "territoire"), couche("parent", "right", "territoire parent")]
-        spec["resolve"] = {"scale": {"y": "independent"}}
-    else:
-        spec["layer"] = [couche(role, "left", None) for role in roles]
+    # one y axis for every series, counts included: the territory is read against its parent on the
+    # same scale (two independent axes drew a département and its région as the same line)
+    spec["layer"] = [couche(role, "left", None) for role in roles]
+    spec["resolve"] = {"scale": {"y": "shared"}}
     return spec
 
 

@@ -103,7 +103,7 @@ def _evolution(snapshot: Snapshot, serie: pl.DataFrame, lib: str, lib_parent: st
             if n_prov:
                 notes.append(f"{n_prov} mois provisoires (points creux)")
             if typ == "effectif" and lib_parent:
-                notes.append(f"axe de gauche : {lib} ; axe de droite : {lib_parent}")
+                notes.append(f"un seul axe pour {lib} et {lib_parent}")
             if notes:
                 st.caption(" ; ".join(notes) + ".")
 
