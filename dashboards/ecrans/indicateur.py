@@ -10,7 +10,7 @@ from html import escape
 import polars as pl
 import streamlit as st
 
-from dashboards import graphiques, queries, selection, style
+from dashboards import couverture, graphiques, queries, selection, style
 from dashboards import formatting as fmt
 from dashboards.ecrans import commun
 
@@ -33,6 +33,11 @@ def _chiffres(snapshot, sel: selection.Selection, r: dict) -> None:
     lib_parent = snapshot.libelle_territoire(*par) if par else None
     cartes = queries.cartes(snapshot.cle, sel.niveau, sel.code, sel.mois).filter(pl.col("indicateur") == code)
     st.subheader(f"{lib} — {fmt.mois_long(sel.mois)}", anchor="chiffre")
+    couv = couverture.message(snapshot, sel.niveau, sel.code, lib)
+    if couv is not None:
+        style.encadre(couv[0], "avertissement" if couv[1] == "vide" else "info")
+        if couv[1] == "vide":
+            return
     style.grille([style.carte(c, lib_parent, sel.mois) for c in cartes.iter_rows(named=True)])
     serie = queries.series(snapshot.cle, sel.niveau, sel.code).filter(pl.col("indicateur") == code)
     st.subheader("Évolution dans le temps", anchor="evolution-indicateur")

@@ -8,13 +8,14 @@ from html import escape
 import polars as pl
 import streamlit as st
 
-from dashboards import exports, fenetres, graphiques, queries, selection, style
+from dashboards import couverture, exports, fenetres, graphiques, queries, selection, style
 from dashboards import formatting as fmt
 from dashboards.data import Snapshot
 from dashboards.ecrans import commun
 
 CIBLES = ("Quand une cible est fixée pour le mois, la carte la donne avec l'écart (chiffre moins cible) et dit si "
           "elle est atteinte.")
+NON_COUVERT = "non couvert"
 TITRE_SOUS = {"national": "Les régions", "region": "Les départements", "departement": "Les bassins"}
 
 
@@ -30,8 +31,10 @@ def tableau_sous_territoires(snapshot: Snapshot, long: pl.DataFrame, tri: str = 
     by_key = {(r["code_territoire"], r["indicateur"]): r for r in long.iter_rows(named=True)}
     dernier = snapshot.mois[-1] if snapshot.mois else None
     rows = []
+    niveaux = dict(long.select("code_territoire", "niveau").unique("code_territoire").iter_rows())
     for code, lib, autres in terr.iter_rows():
         row = {"code": code, "territoire": f"{lib} ({code})", "autres": autres, "cells": {}}
+        non_couvert = couverture.couverture(snapshot, niveaux[code], code).vide
         for code_ind, _libelle, typ in inds:
             r = by_key.get((code, code_ind))
             statut = r["statut"] if r else None
@@ -40,6 +43,8 @@ def tableau_sous_territoires(snapshot: Snapshot, long: pl.DataFrame, tri: str = 
             nombre = None if (statut == fmt.SECRET or v is None) else float(v)
             if r and r["mois"] is not None and fenetres.attendu_en(code_ind, r["mois"], dernier) is not None:
                 texte, nombre = fenetres.MESSAGE, None
+            if non_couvert:  # no file reaches it: its zeros are not measured
+                texte, nombre, statut = NON_COUVERT, None, None
             row["cells"][code_ind] = {"texte": texte, "nombre": nombre, "statut": statut}
         rows.append(row)
     if tri in dict((c, 1) for c, *_ in inds):
@@ -137,6 +142,13 @@ def render() -> None:
         if len(deps) > 1:
             style.encadre(f"Ce bassin s'étend sur plusieurs départements ({', '.join(deps)}) : il est comparé au "
                           f"département {par[1] if par else deps[0]}, qui regroupe la plus grande part de sa population.")
+
+    couv = couverture.message(snapshot, sel.niveau, sel.code, lib)
+    if couv is not None:
+        style.encadre(couv[0], "avertissement" if couv[1] == "vide" else "info")
+        if couv[1] == "vide":
+            commun.pied(snapshot)
+            return
 
     cartes_long = queries.cartes_long(snapshot.cle, sel.niveau, sel.code, sel.mois)
     serie = queries.series(snapshot.cle, sel.niveau, sel.code)

@@ -113,13 +113,15 @@ class Instantane:
 def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier_mois: date = date(2023, 1, 1),
           nb_mois: int = 18, graine: int = 7, bassins_reels: bool = False, petits: dict[str, float] | None = None,
           mois_sans_caf: date | None = None, nom: str = "socle_20250101T000000000000Z.duckdb",
-          pointer: bool = True, decalage: int = 0) -> Instantane:
+          pointer: bool = True, decalage: int = 0, non_couverts: tuple[str, ...] = ()) -> Instantane:
     """Write a snapshot under home/snapshots and (by default) make it current.
 
     regions: COG region codes kept (None: all 18). petits: département → scale factor (small counts).
-    decalage: added to every count (to tell two snapshots apart)."""
+    decalage: added to every count (to tell two snapshots apart). non_couverts: départements no file
+    covers (no delivery from them, nobody living there in the CAF/MSA file: all their figures are 0)."""
     rng = random.Random(graine)
     petits = {"2B": 0.004, "2A": 0.03} if petits is None else petits
+    petits = {**petits, **{d: 0.0 for d in non_couverts}}
     all_regions = {r["code_region"]: r["libelle_region"] for r in _seed("cog_regions")}
     deps = [d for d in _seed("cog_departements") if regions is None or d["code_region"] in regions]
     kept_regions = sorted({d["code_region"] for d in deps})
@@ -275,7 +277,7 @@ def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier
                 app.append((niveau, code, dep, dep_region[dep], 2026 if niveau == "bassin" and bassins_reels else None,
                             n, n * 1000))
         _insert(con, "dim_territoires_appartenance", app)
-        _quality(con, rng, [d["code_departement"] for d in deps], mois)
+        _quality(con, rng, [d["code_departement"] for d in deps if d["code_departement"] not in non_couverts], mois)
         if bassins_reels:
             con.execute("insert into marts.fct_referentiel_bassins values (2026, 2400, 3, 1, 0, ?)", [len(bassins)])
     finally:

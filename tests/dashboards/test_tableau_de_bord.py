@@ -223,3 +223,30 @@ def test_card_with_a_target_shows_target_and_gap_in_words(instantane):
     # the target starts in January 2024: none in December 2023
     shown = cartes(lancer(niveau="departement", code="35", mois="2023-12"))
     assert not any("Cible" in card["html"] for card in shown.values())
+
+
+def test_territory_no_file_covers_says_so_and_nation_says_what_it_covers(home):
+    build(home, petits={"2B": 0.01}, non_couverts=("2A",))  # Corse-du-Sud: no delivery, nobody in the CAF file
+    at = lancer(niveau="departement", code="2A")
+    text = unescape("\n".join(m.value for m in at.markdown))
+    assert ("Aucun fichier livré ne couvre Corse-du-Sud\u00a0: ni le fichier RSA de la CAF et de la MSA (aucun "
+            "bénéficiaire n'y réside), ni un fichier d'orientations de son département. Ses chiffres ne sont pas "
+            "mesurés\u00a0: ils ne sont pas affichés (ce ne sont pas des zéros).") in text
+    assert "socle-carte" not in text and "stable" not in text and not at.get("vega_lite_chart")
+    at = lancer(niveau="region", code="94")
+    assert len(at.get("vega_lite_chart")) == len(INDICATEURS)  # a covered territory draws its charts
+    text = unescape("\n".join(m.value for m in at.markdown))
+    assert ("Les chiffres de Corse ne couvrent qu'un de ses 2 départements, celui dont des fichiers ont été "
+            "livrés\u00a0: Haute-Corse (2B).") in text
+    row = re.search(r'<tr data-code="2A">(.*?)</tr>', html_de(at, "socle-table"), re.S).group(1)
+    assert re.findall(r'data-indicateur="[^"]+">(.*?)</td>', row) == ["non couvert"] * len(INDICATEURS)
+    at = lancer()
+    text = unescape("\n".join(m.value for m in at.markdown))
+    assert ("Les chiffres de la France entière ne couvrent que les 5 départements dont des fichiers ont été "
+            "livrés (sur 6)\u00a0: Côtes-d'Armor (22), Finistère (29), Haute-Corse (2B), Ille-et-Vilaine (35), "
+            "Morbihan (56).") in text
+
+
+def test_nation_fully_covered_says_so(instantane):
+    text = unescape("\n".join(m.value for m in lancer().markdown))
+    assert "Les chiffres de la France entière couvrent les 6 départements du référentiel." in text
