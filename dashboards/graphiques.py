@@ -19,8 +19,12 @@ _AXE_FR = {
     "delai": "replace(format(datum.value, '.0f'), '.', ',') + ' j'",
     "effectif": "replace(format(datum.value, ',.0f'), regexp(',', 'g'), ' ')",
 }
-_CONFIG = {"font": "Arial, sans-serif", "view": {"strokeWidth": 0},
-           "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": GRIS["200"], "gridColor": GRIS["950"]},
+# aria: False: the marks and axes of the SVG are not exposed one by one to screen readers (a mark
+# container without a name is an axe "svg-img-alt" violation); the chart is named as a whole by the
+# text alternative given to st.vega_lite_chart (texte_alternatif), and its figures are in the table
+# and the downloads.
+_CONFIG = {"font": "Arial, sans-serif", "view": {"strokeWidth": 0}, "mark": {"aria": False},
+           "axis": {"aria": False, "labelFontSize": 12, "titleFontSize": 12, "labelColor": GRIS["200"], "gridColor": GRIS["950"]},
            "legend": {"labelFontSize": 13, "labelLimit": 400, "symbolStrokeWidth": 3, "orient": "bottom"}}
 
 

@@ -64,12 +64,44 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-table td.socle-td-provisoire {{ color: #B34000; }}
 .socle-note {{ font-size: .8rem; color: {GRIS['425']}; font-weight: 400; }}
 .socle-texte {{ font-size: 1.05rem; line-height: 1.6; max-width: 60rem; }}
+.socle-table-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
+.socle-evitement {{ position: fixed; left: .5rem; top: -4rem; z-index: 1000000; padding: .5rem 1rem;
+  background: #fff; color: {BLEU_FRANCE}; font-weight: 700; border: 2px solid {BLEU_FRANCE}; }}
+.socle-evitement:focus {{ top: .5rem; }}
 </style>
 """
+
+# The page is French (Streamlit's index.html says lang="en"), and its first focusable element is a
+# skip link to the main content (RGAA 12.7). Streamlit draws the page itself: set both from the page,
+# once per document (the script is idempotent, re-running it on a rerun changes nothing).
+ACCESSIBILITE = """<script>
+(function () {
+  const doc = window.document;
+  doc.documentElement.setAttribute("lang", "fr");
+  const main = doc.querySelector('[data-testid="stMain"]') || doc.querySelector("main");
+  if (main && !main.id) { main.id = "contenu"; main.setAttribute("tabindex", "-1"); }
+  if (doc.getElementById("socle-evitement")) return;
+  const a = doc.createElement("a");
+  a.id = "socle-evitement";
+  a.className = "socle-evitement";
+  a.href = "#" + ((main && main.id) || "contenu");
+  a.textContent = "Aller au contenu";
+  a.addEventListener("click", function (e) {
+    const main = doc.querySelector('[data-testid="stMain"]') || doc.querySelector("main");
+    if (!main) return;
+    e.preventDefault();
+    main.id = main.id || "contenu";
+    main.setAttribute("tabindex", "-1");
+    main.focus();
+  });
+  doc.body.insertBefore(a, doc.body.firstChild);
+})();
+</script>"""
 
 
 def appliquer() -> None:
     st.html(CSS)
+    st.html(ACCESSIBILITE, unsafe_allow_javascript=True)
 
 
 def bandeau(titre: str, sous_titre: str) -> None:

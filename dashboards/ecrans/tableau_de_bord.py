@@ -75,7 +75,9 @@ def tableau_html(snapshot: Snapshot, heads: list[str], rows: list[dict], titre: 
             tds.append(f'<td class="{cls}" data-indicateur="{escape(c)}">{escape(cell["texte"])}</td>')
         body.append(f'<tr data-code="{escape(r["code"])}"><th scope="row">{escape(r["territoire"])}{cross}</th>'
                     f'{"".join(tds)}</tr>')
-    return (f'<div class="socle-table-cadre"><table class="socle-table"><caption>{escape(titre)}</caption>'
+    # the table scrolls sideways inside its frame: the frame takes the keyboard focus (and is named)
+    return (f'<div class="socle-table-cadre" tabindex="0" role="region" aria-label="{escape(titre)}">'
+            f'<table class="socle-table"><caption>{escape(titre)}</caption>'
             f'<thead><tr><th scope="col">Territoire</th>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
