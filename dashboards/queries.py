@@ -237,16 +237,18 @@ def quarantaine(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str
 @st.cache_data(max_entries=64, show_spinner=False)
 def manquantes(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
                fin: date) -> pl.DataFrame:
-    """Expected files never accepted, each marked 'en retard' when nothing of that kind has been
-    accepted from that producer for this month or any later one, else 'manquant' (a gap)."""
+    """Expected files never accepted, each marked 'jamais livré' when nothing of that kind has ever been
+    accepted from that producer, 'en retard' when the month is after the last month accepted, else
+    'manquant' (a gap before it): the definitions of the quality page (qualite.DEFINITIONS)."""
     return data.requete(cle, f"""
         with dernier as (
             select producteur, type_fichier, max(mois) as dernier_mois
             from marts.fct_livraisons where statut = 'acceptee' group by producteur, type_fichier
         )
         select m.producteur, m.type_fichier, m.mois, m.nb_livraisons_rejetees, d.dernier_mois,
-               case when d.dernier_mois is null or m.mois > d.dernier_mois then 'en retard' else 'manquant' end
-                   as situation
+               case when d.dernier_mois is null then 'jamais livré'
+                    when m.mois > d.dernier_mois then 'en retard'
+                    else 'manquant' end as situation
         from marts.fct_livraisons_manquantes as m
         left join dernier as d using (producteur, type_fichier)
         where list_contains(?, m.producteur) and list_contains(?, m.type_fichier) and m.mois between ? and ?

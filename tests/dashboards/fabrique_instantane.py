@@ -323,8 +323,8 @@ def _quality(con, rng: random.Random, deps: list[str], mois: list[date]) -> None
                                recu, recu, "acceptee", None, lues, lues - q, q,
                                "commentaire" if q == 17 else None, True, None))
             if q:
-                regles = [("code_commune", "commune inconnue du COG"), ("date_orientation", "date illisible"),
-                          ("modalite", "valeur hors liste")]
+                regles = [("code_commune", "commune_inconnue"), ("date_orientation", "date_illisible"),
+                          ("modalite", "valeur_hors_liste")]
                 k = rng.randint(1, min(q, 3))
                 split = [q // k] * k
                 split[0] += q - sum(split)

@@ -100,9 +100,19 @@ def test_quality_page(instantane):
     assert late["Situation"].to_list() == ["en retard de 2 mois"]
     assert etat.filter(pl.col("Producteur") == "CAF/MSA")["Situation"].to_list() == ["à jour"]
 
+    # real producers first: CAF/MSA, France Travail, then the départements
+    assert etat["Producteur"].to_list()[:4] == ["CAF/MSA", "France Travail", "France Travail", "France Travail"]
+    for col in ("Mois livrés", "Mois manquants", "Fichiers rejetés", "Lignes en quarantaine"):
+        assert etat[col].dtype == pl.Int64, col
+
+    # missing files grouped by situation, producer and file: the late département's two months in one row
     manq = frame(at, "Fichiers reçus mais rejetés")
-    assert sorted(manq["Situation"].to_list()) == ["en retard", "en retard", "manquant"]
+    assert manq["Situation"].to_list() == ["en retard", "manquant"]
+    assert manq.row(0, named=True)["Mois"] == "2024-05, 2024-06" and manq.row(0, named=True)["Nombre de mois"] == 2
     assert manq.filter(pl.col("Situation") == "manquant")["Mois"].to_list() == [gap[1].strftime("%Y-%m")]
+    legend = unescape("\n".join(m.value for m in at.markdown))
+    assert "« jamais livré » : aucun fichier de ce type n'a jamais été accepté de ce producteur" in legend.replace(
+        "\u00a0", " ")
 
     cal = frame(at, gap[1].strftime("%Y-%m"))
     row = cal.filter(pl.col("Producteur").str.starts_with(f"Département {gap[0]} ")
@@ -111,6 +121,17 @@ def test_quality_page(instantane):
 
     quar = frame(at, "Règle enfreinte")
     assert quar["Lignes"].sum() == q_total
+    assert set(quar["Règle enfreinte"].to_list()) <= {
+        "La commune (« code_commune ») est inconnue du Code officiel géographique.",
+        "La valeur de « date_orientation » n'est pas une date lisible.",
+        "La valeur de « modalite » n'est pas dans la liste des valeurs admises."}
+    # nothing shows None or null
+    for df in at.dataframe:
+        frame_ = pl.from_pandas(df.value)
+        for col in frame_.columns:
+            assert frame_[col].null_count() == 0, col
+            if frame_[col].dtype == pl.String:
+                assert not frame_[col].is_in(["None", "null", "nan"]).any(), col
 
     # linking: a count of persons between 1 and 10 is never shown
     li = frame(at, "Mesure")
@@ -165,7 +186,7 @@ def test_quality_page_flags_a_file_with_many_quarantined_rows(instantane):
     from socle.rounding import round_half_up  # the one rounding of the project, ties half-up
 
     assert row["Part en quarantaine (%)"] == round_half_up(100 * q / lues, 1) and row["Règles principales"].startswith(
-        f"cle_dupliquee ({q})")
+        f"La même clé figure sur plusieurs lignes ({q} lignes).")
 
 
 def test_quality_page_without_warning_shows_no_warning_section(instantane):
