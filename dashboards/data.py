@@ -49,6 +49,7 @@ class Snapshot:
     appartenance: pl.DataFrame         # dim_territoires_appartenance
     figures: pl.DataFrame              # marts.indicateurs, masked, ventilation = modalite = 'ensemble'
     mois: list[date] = field(default_factory=list)   # months computed, oldest first
+    cibles: pl.DataFrame | None = None  # marts.cibles (targets of monthly figures), None when absent
 
     @property
     def path(self) -> Path:
@@ -139,11 +140,14 @@ def charger(cle: SnapshotKey) -> Snapshot:
         indicateurs = con.sql("select * from marts.dim_indicateurs order by ordre, indicateur").pl()
         territoires = con.sql("select * from marts.dim_territoires").pl()
         appartenance = con.sql("select * from marts.dim_territoires_appartenance").pl()
+        cibles = (con.sql("select indicateur, niveau, code_territoire, mois, valeur_cible, sens, source "
+                          "from marts.cibles").pl() if "cibles" in present else None)
         masque, _ = snapshot_masked_cells(con, cle.seuil)
     figures = masque.filter((pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble"))
     mois = sorted(figures["mois"].unique().to_list())
     return Snapshot(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,
-                    territoires=territoires, appartenance=appartenance, figures=figures, mois=mois)
+                    territoires=territoires, appartenance=appartenance, figures=figures, mois=mois,
+                    cibles=cibles)
 
 
 def courant() -> Snapshot | None:

@@ -3,8 +3,8 @@
 
 The territory (bleu France, solid) is drawn against its parent (rouge Marianne, dashed). Masked
 months are left out (the line breaks there: no point, no number); provisoire points are hollow.
-Counts of a territory and of its parent differ in scale, so counts use two y axes (territory on
-the left, parent on the right); rates and delays share one axis. Dates are read in UTC.
+Every chart has one y axis shared by the territory and its parent, counts included (never two
+unrelated axes: they make a département and its région look alike). Dates are read in UTC.
 """
 
 from __future__ import annotations
@@ -19,8 +19,12 @@ _AXE_FR = {
     "delai": "replace(format(datum.value, '.0f'), '.', ',') + ' j'",
     "effectif": "replace(format(datum.value, ',.0f'), regexp(',', 'g'), ' ')",
 }
-_CONFIG = {"font": "Arial, sans-serif", "view": {"strokeWidth": 0},
-           "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": GRIS["200"], "gridColor": GRIS["950"]},
+# aria: False: the marks and axes of the SVG are not exposed one by one to screen readers (a mark
+# container without a name is an axe "svg-img-alt" violation); the chart is named as a whole by the
+# text alternative given to st.vega_lite_chart (texte_alternatif), and its figures are in the table
+# and the downloads.
+_CONFIG = {"font": "Arial, sans-serif", "view": {"strokeWidth": 0}, "mark": {"aria": False},
+           "axis": {"aria": False, "labelFontSize": 12, "titleFontSize": 12, "labelColor": GRIS["200"], "gridColor": GRIS["950"]},
            "legend": {"labelFontSize": 13, "labelLimit": 400, "symbolStrokeWidth": 3, "orient": "bottom"}}
 
 
@@ -29,9 +33,13 @@ def _kind(type_indicateur: str) -> str:
 
 
 def donnees(serie: pl.DataFrame, type_indicateur: str) -> list[dict]:
-    """Chart rows: the plotted value (rates in %; None for a masked or empty month) and the labels."""
+    """Chart rows: the plotted value (rates in %; None for a masked or empty month) and the labels.
+    A month whose observation window is still running (`attendu_en` set) is left out: it has no
+    result yet, and drawing its partial count would drop the line to 0."""
     rows = []
     for r in serie.iter_rows(named=True):
+        if r.get("attendu_en") is not None:
+            continue
         v = r["valeur"]
         hidden = r["statut"] == fmt.SECRET or v is None
         rows.append({
@@ -73,11 +81,10 @@ def evolution(serie: pl.DataFrame, type_indicateur: str, libelle_territoire: str
         ]}
 
     spec: dict = {"height": 260, "data": {"values": donnees(serie, type_indicateur)}, "config": _CONFIG}
-    if kind == "effectif" and libelle_parent:
-        spec["layer"] = [couche("territoire", "left", "territoire"), couche("parent", "right", "territoire parent")]
-        spec["resolve"] = {"scale": {"y": "independent"}}
-    else:
-        spec["layer"] = [couche(role, "left", None) for role in roles]
+    # one y axis for every series, counts included: the territory is read against its parent on the
+    # same scale (two independent axes drew a département and its région as the same line)
+    spec["layer"] = [couche(role, "left", None) for role in roles]
+    spec["resolve"] = {"scale": {"y": "shared"}}
     return spec
 
 
@@ -98,7 +105,7 @@ def barres(rows: list[dict], champ: str, valeur: str, titre: str) -> dict:
 def texte_alternatif(serie: pl.DataFrame, libelle: str, type_indicateur: str, libelle_territoire: str) -> str:
     """A sentence for screen readers: first and last published figures of the territory."""
     mine = [r for r in serie.filter(pl.col("role") == "territoire").iter_rows(named=True)
-            if r["statut"] != fmt.SECRET and r["valeur"] is not None]
+            if r["statut"] != fmt.SECRET and r["valeur"] is not None and r.get("attendu_en") is None]
     if not mine:
         return f"{libelle}, {libelle_territoire} : aucun chiffre publiable sur la période."
     a, b = mine[0], mine[-1]

@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, fenetres
 from dashboards.data import SnapshotKey, Snapshot
 from dashboards.formatting import mois_decale
 
@@ -119,7 +119,10 @@ def cartes_long(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.Data
 def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame:
     """One row per indicator (display order): the figure of the territory at M (valeur, numerateur,
     denominateur, statut) and the same columns suffixed _m1, _m12 (M−1, M−12), _parent and _fr
-    (parent and nation at M); null when that figure does not exist."""
+    (parent and nation at M); null when that figure does not exist. `attendu_en`, `attendu_en_m1`,
+    `attendu_en_m12`: the month its result is expected when its observation window is still running
+    (fenetres), else null. `valeur_cible`, `sens`, `source_cible`: the target of the figure at M
+    (marts.cibles), null when it has none."""
     snapshot = data.charger(cle)
     long = cartes_long(cle, niveau, code, mois)
     out = snapshot.indicateurs.select("indicateur", "ordre", "libelle", "type_indicateur")
@@ -130,6 +133,18 @@ def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame
         part = long.filter((pl.col("role") == role) & (pl.col("periode") == periode)).select(
             "indicateur", *[pl.col(c).alias(c + suffix) for c in vals])
         out = out.join(part, on="indicateur", how="left")
+    dernier = snapshot.mois[-1] if snapshot.mois else None
+    for suffix, k in (("", 0), ("_m1", -1), ("_m12", -12)):
+        out = out.with_columns(pl.lit(mois_decale(mois, k)).alias("_mois"))
+        out = fenetres.colonne(out, dernier, "attendu_en" + suffix, "_mois").drop("_mois")
+    cols_cible = {"valeur_cible": pl.Float64, "sens": pl.String, "source_cible": pl.String}
+    if snapshot.cibles is not None:
+        cib = snapshot.cibles.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code)
+                                     & (pl.col("mois") == mois)).select(
+            "indicateur", "valeur_cible", "sens", pl.col("source").alias("source_cible"))
+        out = out.join(cib, on="indicateur", how="left")
+    else:
+        out = out.with_columns(*[pl.lit(None, t).alias(c) for c, t in cols_cible.items()])
     return out.sort("ordre", "indicateur")
 
 
@@ -143,6 +158,7 @@ def series(cle: SnapshotKey, niveau: str, code: str) -> pl.DataFrame:
     f = _figures(snapshot, terr, None)
     role = pl.when((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code)).then(pl.lit("territoire"))
     f = f.with_columns(role=role.otherwise(pl.lit("parent")))
+    f = fenetres.colonne(f, snapshot.mois[-1] if snapshot.mois else None)
     return f.join(snapshot.territoires.select("niveau", "code_territoire", "libelle_territoire"),
                   on=["niveau", "code_territoire"], how="left").sort("indicateur", "role", "mois")
 
@@ -167,7 +183,8 @@ def tableau(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFram
 def serie_nationale(cle: SnapshotKey, indicateur: str) -> pl.DataFrame:
     snapshot = data.charger(cle)
     figures = _figures(snapshot, [("national", "FR")], None)
-    return figures.filter(pl.col("indicateur") == indicateur).sort("mois")
+    figures = figures.filter(pl.col("indicateur") == indicateur).sort("mois")
+    return fenetres.colonne(figures, snapshot.mois[-1] if snapshot.mois else None)
 
 
 # --- data quality (parameterised SQL on the snapshot) ---------------------------------------
@@ -220,16 +237,18 @@ def quarantaine(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str
 @st.cache_data(max_entries=64, show_spinner=False)
 def manquantes(cle: SnapshotKey, producteurs: tuple[str, ...], types: tuple[str, ...], debut: date,
                fin: date) -> pl.DataFrame:
-    """Expected files never accepted, each marked 'en retard' when nothing of that kind has been
-    accepted from that producer for this month or any later one, else 'manquant' (a gap)."""
+    """Expected files never accepted, each marked 'jamais livré' when nothing of that kind has ever been
+    accepted from that producer, 'en retard' when the month is after the last month accepted, else
+    'manquant' (a gap before it): the definitions of the quality page (qualite.DEFINITIONS)."""
     return data.requete(cle, f"""
         with dernier as (
             select producteur, type_fichier, max(mois) as dernier_mois
             from marts.fct_livraisons where statut = 'acceptee' group by producteur, type_fichier
         )
         select m.producteur, m.type_fichier, m.mois, m.nb_livraisons_rejetees, d.dernier_mois,
-               case when d.dernier_mois is null or m.mois > d.dernier_mois then 'en retard' else 'manquant' end
-                   as situation
+               case when d.dernier_mois is null then 'jamais livré'
+                    when m.mois > d.dernier_mois then 'en retard'
+                    else 'manquant' end as situation
         from marts.fct_livraisons_manquantes as m
         left join dernier as d using (producteur, type_fichier)
         where list_contains(?, m.producteur) and list_contains(?, m.type_fichier) and m.mois between ? and ?

@@ -7,6 +7,7 @@ from html import escape
 
 import streamlit as st
 
+from dashboards import cibles, fenetres
 from dashboards import formatting as fmt
 
 BLEU_FRANCE = "#000091"
@@ -33,6 +34,8 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-valeur {{ font-size: 2.25rem; font-weight: 700; color: {BLEU_FRANCE}; line-height: 1.2; }}
 .socle-valeur.socle-secret {{ color: {GRIS['200']}; font-style: italic; font-size: 1.75rem; }}
 .socle-valeur.socle-vide {{ color: {GRIS['425']}; font-size: 1.5rem; }}
+.socle-cible {{ font-weight: 700; }}
+.socle-valeur.socle-en-cours {{ color: {GRIS['425']}; font-size: 1.1rem; font-weight: 700; }}
 .socle-badge {{ display: inline-block; vertical-align: middle; font-size: .8rem; font-weight: 700;
   text-transform: uppercase; padding: .05rem .5rem; margin-left: .5rem; border-radius: .25rem; }}
 .socle-badge-provisoire {{ color: #B34000; background: #FFE9E6; }}
@@ -61,12 +64,44 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-table td.socle-td-provisoire {{ color: #B34000; }}
 .socle-note {{ font-size: .8rem; color: {GRIS['425']}; font-weight: 400; }}
 .socle-texte {{ font-size: 1.05rem; line-height: 1.6; max-width: 60rem; }}
+.socle-table-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
+.socle-evitement {{ position: fixed; left: .5rem; top: -4rem; z-index: 1000000; padding: .5rem 1rem;
+  background: #fff; color: {BLEU_FRANCE}; font-weight: 700; border: 2px solid {BLEU_FRANCE}; }}
+.socle-evitement:focus {{ top: .5rem; }}
 </style>
 """
+
+# The page is French (Streamlit's index.html says lang="en"), and its first focusable element is a
+# skip link to the main content (RGAA 12.7). Streamlit draws the page itself: set both from the page,
+# once per document (the script is idempotent, re-running it on a rerun changes nothing).
+ACCESSIBILITE = """<script>
+(function () {
+  const doc = window.document;
+  doc.documentElement.setAttribute("lang", "fr");
+  const main = doc.querySelector('[data-testid="stMain"]') || doc.querySelector("main");
+  if (main && !main.id) { main.id = "contenu"; main.setAttribute("tabindex", "-1"); }
+  if (doc.getElementById("socle-evitement")) return;
+  const a = doc.createElement("a");
+  a.id = "socle-evitement";
+  a.className = "socle-evitement";
+  a.href = "#" + ((main && main.id) || "contenu");
+  a.textContent = "Aller au contenu";
+  a.addEventListener("click", function (e) {
+    const main = doc.querySelector('[data-testid="stMain"]') || doc.querySelector("main");
+    if (!main) return;
+    e.preventDefault();
+    main.id = main.id || "contenu";
+    main.setAttribute("tabindex", "-1");
+    main.focus();
+  });
+  doc.body.insertBefore(a, doc.body.firstChild);
+})();
+</script>"""
 
 
 def appliquer() -> None:
     st.html(CSS)
+    st.html(ACCESSIBILITE, unsafe_allow_javascript=True)
 
 
 def bandeau(titre: str, sous_titre: str) -> None:
@@ -101,10 +136,14 @@ def _figure(valeur, statut, type_ind, denominateur) -> str:
 
 
 def carte(r: dict, libelle_parent: str | None, mois) -> str:
-    """One indicator card from a row of queries.cartes."""
+    """One indicator card from a row of queries.cartes. A figure whose observation window is still
+    running (`attendu_en`) shows when its result is expected, never its partial value."""
     typ = r["type_indicateur"]
     statut = r["statut"]
-    if statut == fmt.SECRET:
+    attendu = r.get("attendu_en")
+    if attendu is not None:
+        valeur_html = (f'<div class="socle-valeur socle-en-cours">{escape(fenetres.texte(attendu))}</div>')
+    elif statut == fmt.SECRET:
         valeur_html = '<div class="socle-valeur socle-secret">secret</div>'
     elif r["valeur"] is None:
         valeur_html = f'<div class="socle-valeur socle-vide">{_figure(None, statut, typ, r["denominateur"])}</div>'
@@ -114,22 +153,39 @@ def carte(r: dict, libelle_parent: str | None, mois) -> str:
     for suffix, label, m in (("_m1", "Mois précédent", fmt.mois_decale(mois, -1)),
                              ("_m12", "Un an plus tôt", fmt.mois_decale(mois, -12))):
         avant, st_avant = r[f"valeur{suffix}"], r[f"statut{suffix}"]
-        shown = _figure(avant, st_avant, typ, r[f"denominateur{suffix}"]) if st_avant else "non calculé"
-        publie = statut != fmt.SECRET and st_avant not in (None, fmt.SECRET)
+        en_cours = r.get(f"attendu_en{suffix}") is not None
+        if en_cours:
+            shown = fenetres.MESSAGE
+        else:
+            shown = _figure(avant, st_avant, typ, r[f"denominateur{suffix}"]) if st_avant else "non calculé"
+        publie = statut != fmt.SECRET and st_avant not in (None, fmt.SECRET) and not en_cours and attendu is None
         evo = fmt.evolution(r["valeur"], avant, typ) if publie else None
         arrow = fmt.fleche(r["valeur"], avant) + " " if evo and evo != "stable" else ""
         evo_html = (f' <b>{escape(arrow + evo)}</b>' if evo else
-                    (" <i>évolution non publiable</i>" if fmt.SECRET in (statut, st_avant) else ""))
+                    (" <i>évolution non publiable</i>" if fmt.SECRET in (statut, st_avant) and attendu is None
+                     and not en_cours else ""))
         lignes.append(f'<p class="socle-ligne">{label} ({escape(fmt.mois_long(m))}) : {shown}{evo_html}</p>')
     comp = []
+
+    def _comp(suffix: str) -> str:
+        if attendu is not None:  # same indicator and month: the same window is running
+            return fenetres.MESSAGE
+        return _figure(r[f"valeur{suffix}"], r[f"statut{suffix}"], typ, r[f"denominateur{suffix}"])
+
     if libelle_parent is not None:
-        comp.append(f'{escape(libelle_parent)} : <b>{_figure(r["valeur_parent"], r["statut_parent"], typ, r["denominateur_parent"])}</b>')
+        comp.append(f'{escape(libelle_parent)} : <b>{_comp("_parent")}</b>')
     if r.get("statut_fr") is not None:
-        comp.append(f'France : <b>{_figure(r["valeur_fr"], r["statut_fr"], typ, r["denominateur_fr"])}</b>')
+        comp.append(f'France : <b>{_comp("_fr")}</b>')
     comp_html = (f'<p class="socle-ligne socle-comparaison">{" · ".join(comp)}</p>' if comp else "")
+    cible_html = ""
+    if r.get("valeur_cible") is not None:
+        ligne = cibles.texte(r["valeur"], statut, r["valeur_cible"], r["sens"], typ, mesurable=attendu is None)
+        cible_html = (f'<p class="socle-ligne socle-cible" title="{escape(r.get("source_cible") or "")}">'
+                      f'{escape(ligne)}</p>')
     return (f'<div class="socle-carte" data-indicateur="{escape(r["indicateur"])}" '
             f'data-statut="{escape(statut or "")}">'
-            f'<h3>{escape(r["libelle"])}{badge(statut)}</h3>{valeur_html}{"".join(lignes)}{comp_html}</div>')
+            f'<h3>{escape(r["libelle"])}{badge(statut) if attendu is None else ""}</h3>{valeur_html}'
+            f'{cible_html}{"".join(lignes)}{comp_html}</div>')
 
 
 def grille(cartes_html: list[str]) -> None:

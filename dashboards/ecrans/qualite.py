@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import formatting as fmt
-from dashboards import graphiques, queries, style
+from dashboards import graphiques, queries, regles, style
 from dashboards.data import Snapshot, lecture
 from dashboards.ecrans import commun
 from socle import quality
@@ -21,10 +21,23 @@ def _mois_entre(a: date, b: date) -> int:
     return (b.year * 12 + b.month) - (a.year * 12 + a.month)
 
 
+JAMAIS, RETARD, MANQUANT = "jamais livré", "en retard", "manquant"
+DEFINITIONS = ("« jamais livré » : aucun fichier de ce type n'a jamais été accepté de ce producteur ; « en retard » : "
+               "des fichiers ont été acceptés, mais aucun pour un mois attendu qui suit le dernier mois livré ; "
+               "« manquant » : un mois attendu antérieur au dernier mois livré, sans fichier accepté (un fichier "
+               "rejeté ne compte pas comme livré).")
+
+
+def rang_producteur(code: str) -> tuple[int, str]:
+    """Real producers first: CAF/MSA, France Travail, the départements (by code), then the referential."""
+    return ({"caf": 0, "ft": 1}.get(code, 3 if code == "referentiel" else 2), code)
+
+
 def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: date | None) -> str:
-    """'à jour', 'en retard de N mois' (nothing accepted for the latest months), 'lacunes' (holes)."""
+    """'jamais livré', 'en retard de N mois' (nothing accepted for the latest months), 'à jour, N mois
+    manquants' (holes before the last month delivered), 'à jour' (DEFINITIONS)."""
     if dernier_mois is None:
-        return "aucune livraison acceptée"
+        return JAMAIS
     retard = _mois_entre(dernier_mois, dernier_calcule) if dernier_calcule else 0
     if retard > 0:
         return f"en retard de {retard} mois"
@@ -43,19 +56,21 @@ def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str]) -
             "Fichier": fmt.type_fichier(r["type_fichier"]),
             "Situation": situation(r["dernier_mois"], r["mois_manquants"] or 0, dernier),
             "Dernier mois livré": fmt.mois_long(r["dernier_mois"]) if r["dernier_mois"] else "—",
-            "Dernière réception": fmt.horodatage(r["derniere_reception"]),
-            "Mois livrés": r["mois_livres"] or 0,
-            "Mois manquants": r["mois_manquants"] or 0,
-            "Fichiers rejetés": r["livraisons_rejetees"],
-            "Lignes en quarantaine": r["lignes_quarantaine"],
-            "Part en quarantaine (%)": round_half_up(100 * r["lignes_quarantaine"] / lues, 2) if lues else None,
+            "Dernière réception": fmt.horodatage(r["derniere_reception"]) if r["derniere_reception"] else "—",
+            "Mois livrés": int(r["mois_livres"] or 0),
+            "Mois manquants": int(r["mois_manquants"] or 0),
+            "Fichiers rejetés": int(r["livraisons_rejetees"] or 0),
+            "Lignes en quarantaine": int(r["lignes_quarantaine"] or 0),
+            "Part en quarantaine": (fmt.nombre(round_half_up(100 * r["lignes_quarantaine"] / lues, 2), 2)
+                                    + "\u00a0%") if lues else "aucune ligne lue",
+            "_rang": rang_producteur(r["producteur"]), "_fichier": r["type_fichier"],
         })
-    def gravite(r: dict) -> int:
-        s = r["Situation"]
-        return 0 if s.startswith(("aucune", "en retard")) else (1 if "manquant" in s else 2)
-
-    rows.sort(key=gravite)  # problems first, then producers in their order
-    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+    rows.sort(key=lambda r: (r["_rang"], r["_fichier"]))  # real producers first (rang_producteur)
+    for r in rows:
+        del r["_rang"], r["_fichier"]
+    return (pl.DataFrame(rows, schema_overrides={c: pl.Int64 for c in ("Mois livrés", "Mois manquants",
+                                                                       "Fichiers rejetés", "Lignes en quarantaine")})
+            if rows else pl.DataFrame())
 
 
 def calendrier(livr: pl.DataFrame, manq: pl.DataFrame, deps: dict[str, str]) -> pl.DataFrame:
@@ -77,13 +92,32 @@ def calendrier(livr: pl.DataFrame, manq: pl.DataFrame, deps: dict[str, str]) -> 
         col = fmt.mois_court(r["mois"])
         row = cells.setdefault(key, {})
         rejet = " (fichier rejeté)" if r["nb_livraisons_rejetees"] else ""
-        row[col] = ("⚠ en retard" if r["situation"] == "en retard" else "⚠ manquant") + rejet
+        row[col] = "⚠ " + r["situation"] + rejet
     cols = [fmt.mois_court(m) for m in sorted(months)]
     out = []
-    for (prod, typ), row in sorted(cells.items()):
+    for (prod, typ), row in sorted(cells.items(), key=lambda kv: (rang_producteur(kv[0][0]), kv[0][1])):
         out.append({"Producteur": fmt.producteur(prod, deps), "Fichier": fmt.type_fichier(typ),
                     **{c: row.get(c, "") for c in cols}})
     return pl.DataFrame(out, schema={"Producteur": pl.String, "Fichier": pl.String, **dict.fromkeys(cols, pl.String)})
+
+
+def manquants_groupes(manq: pl.DataFrame, deps: dict[str, str]) -> pl.DataFrame:
+    """Missing files grouped: one row per situation (jamais livré, en retard, manquant), producer and
+    file kind, with its months, their number and the rejected files received for them."""
+    ordre = {JAMAIS: 0, RETARD: 1, MANQUANT: 2}
+    g = (manq.group_by("situation", "producteur", "type_fichier")
+         .agg(pl.col("mois").sort().dt.strftime("%Y-%m").str.join(", ").alias("Mois"),
+              pl.len().cast(pl.Int64).alias("Nombre de mois"),
+              pl.col("nb_livraisons_rejetees").sum().cast(pl.Int64).alias("Fichiers reçus mais rejetés")))
+    rows = sorted(g.iter_rows(named=True), key=lambda r: (ordre.get(r["situation"], 9),
+                                                          rang_producteur(r["producteur"]), r["type_fichier"]))
+    return pl.DataFrame([{"Situation": r["situation"], "Producteur": fmt.producteur(r["producteur"], deps),
+                          "Fichier": fmt.type_fichier(r["type_fichier"]), "Mois": r["Mois"],
+                          "Nombre de mois": r["Nombre de mois"],
+                          "Fichiers reçus mais rejetés": r["Fichiers reçus mais rejetés"]} for r in rows],
+                        schema={"Situation": pl.String, "Producteur": pl.String, "Fichier": pl.String,
+                                "Mois": pl.String, "Nombre de mois": pl.Int64,
+                                "Fichiers reçus mais rejetés": pl.Int64})
 
 
 def liaison_affichee(df: pl.DataFrame, seuil: int, deps: dict[str, str]) -> pl.DataFrame:
@@ -113,7 +147,8 @@ def avertissements_affiches(warnings: list[dict], deps: dict[str, str]) -> pl.Da
         "Fichier déposé": w["fichier"], "Producteur": fmt.producteur(w["producteur"], deps),
         "Mois": w["mois"], "Part en quarantaine (%)": round_half_up(100 * w["part"], 1),
         "Lignes en quarantaine": w["lignes_quarantaine"], "Lignes lues": w["lignes_lues"],
-        "Règles principales": ", ".join(f"{r['regle']} ({r['lignes']})" for r in w["regles"]),
+        "Règles principales": " ".join(f"{regles.phrase(r['regle'], None).rstrip('.')} ({r['lignes']} ligne"
+                                       f"{'s' if r['lignes'] > 1 else ''})." for r in w["regles"]) or "non détaillées",
     } for w in warnings], schema={"Fichier déposé": pl.String, "Producteur": pl.String, "Mois": pl.String,
                                   "Part en quarantaine (%)": pl.Float64, "Lignes en quarantaine": pl.Int64,
                                   "Lignes lues": pl.Int64, "Règles principales": pl.String})
@@ -154,6 +189,7 @@ def render() -> None:
                 .select("code_territoire", "libelle_territoire").iter_rows())
     _avertissements(snapshot, deps)
     producteurs, types, mois = queries.valeurs_qualite(snapshot.cle)
+    producteurs = sorted(producteurs, key=rang_producteur)
     if not mois:
         st.info("Aucune livraison n'a encore été reçue.")
         commun.pied(snapshot)
@@ -174,8 +210,7 @@ def render() -> None:
     sel_t = tuple(choix_t or types)
 
     st.header("Situation de chaque producteur", anchor="situation")
-    style.legende("« en retard » : aucun fichier accepté pour les derniers mois calculés ; « mois manquants » : "
-                  "mois attendus sans fichier accepté (un fichier rejeté ne compte pas).")
+    style.legende(DEFINITIONS)
     etat = etat_affiche(queries.etat_producteurs(snapshot.cle, sel_p, sel_t), snapshot, deps)
     if not etat.is_empty():
         situ = etat["Situation"]
@@ -183,7 +218,7 @@ def render() -> None:
         c1.metric("Fichiers à jour", int((situ == "à jour").sum()))
         c2.metric("Avec des mois manquants", int(situ.str.starts_with("à jour,").sum()))
         c3.metric("En retard", int(situ.str.starts_with("en retard").sum()))
-        c4.metric("Jamais livrés", int(situ.str.starts_with("aucune").sum()))
+        c4.metric("Jamais livrés", int((situ == JAMAIS).sum()))
     st.dataframe(etat, hide_index=True, width="stretch")
     _telecharger("Télécharger la situation (CSV)", etat, "qualite_situation.csv")
 
@@ -204,14 +239,7 @@ def render() -> None:
     if manq.is_empty():
         st.success("Aucun fichier attendu ne manque sur la période.")
     else:
-        m = manq.select(
-            pl.col("situation").alias("Situation"),
-            pl.col("producteur").map_elements(lambda p: fmt.producteur(p, deps), return_dtype=pl.String)
-            .alias("Producteur"),
-            pl.col("type_fichier").map_elements(fmt.type_fichier, return_dtype=pl.String).alias("Fichier"),
-            pl.col("mois").dt.strftime("%Y-%m").alias("Mois"),
-            pl.col("nb_livraisons_rejetees").alias("Fichiers reçus mais rejetés"),
-        )
+        m = manquants_groupes(manq, deps)
         st.dataframe(m, hide_index=True, width="stretch")
         _telecharger("Télécharger les fichiers manquants (CSV)", m, "qualite_manquants.csv")
 
@@ -221,9 +249,10 @@ def render() -> None:
         if q.is_empty():
             st.success("Aucune ligne mise en quarantaine sur la période.")
         else:
-            par_regle = (q.group_by("colonne", "regle").agg(pl.col("nb_lignes").sum())
-                         .sort("nb_lignes", descending=True)
-                         .with_columns(motif=pl.col("colonne") + " : " + pl.col("regle")))
+            q = q.with_columns(phrase=pl.struct("regle", "colonne").map_elements(
+                lambda r: regles.phrase(r["regle"], r["colonne"]), return_dtype=pl.String))
+            par_regle = (q.group_by("phrase").agg(pl.col("nb_lignes").sum().cast(pl.Int64))
+                         .sort("nb_lignes", descending=True).rename({"phrase": "motif"}))
             st.vega_lite_chart(spec=graphiques.barres(par_regle.select("motif", "nb_lignes").to_dicts(), "motif",
                                                       "nb_lignes", "Lignes mises en quarantaine"), width="stretch",
                                alt="Lignes mises en quarantaine par colonne et règle enfreinte.")
@@ -232,8 +261,8 @@ def render() -> None:
                 .alias("Producteur"),
                 pl.col("type_fichier").map_elements(fmt.type_fichier, return_dtype=pl.String).alias("Fichier"),
                 pl.col("mois").dt.strftime("%Y-%m").alias("Mois"),
-                pl.col("colonne").alias("Colonne"), pl.col("regle").alias("Règle enfreinte"),
-                pl.col("nb_lignes").alias("Lignes"), pl.col("id_livraison").alias("Livraison"))
+                pl.col("colonne").fill_null("—").alias("Colonne"), pl.col("phrase").alias("Règle enfreinte"),
+                pl.col("nb_lignes").cast(pl.Int64).alias("Lignes"), pl.col("id_livraison").alias("Livraison"))
             st.dataframe(qt, hide_index=True, width="stretch")
             _telecharger("Télécharger les motifs de quarantaine (CSV)", qt, "qualite_quarantaine.csv")
     else:
@@ -268,11 +297,14 @@ def render() -> None:
             pl.col("mois").dt.strftime("%Y-%m").alias("Mois"),
             pl.col("recu_le").dt.strftime("%d/%m/%Y %H:%M").alias("Reçu le"),
             pl.col("statut").replace({"acceptee": "accepté", "rejetee": "rejeté"}).alias("Statut"),
-            pl.col("motif_rejet").alias("Motif du rejet"), pl.col("extension").alias("Format"),
-            pl.col("lignes_lues").alias("Lignes lues"), pl.col("lignes_chargees").alias("Lignes chargées"),
-            pl.col("lignes_quarantaine").alias("Lignes en quarantaine"),
-            pl.col("colonnes_ignorees").alias("Colonnes écartées"),
-            pl.col("est_courante").alias("Courante"), pl.col("remplacee_par").alias("Remplacée par"),
+            pl.col("motif_rejet").fill_null("").alias("Motif du rejet"),
+            pl.col("extension").fill_null("").alias("Format"),
+            pl.col("lignes_lues").fill_null(0).cast(pl.Int64).alias("Lignes lues"),
+            pl.col("lignes_chargees").fill_null(0).cast(pl.Int64).alias("Lignes chargées"),
+            pl.col("lignes_quarantaine").fill_null(0).cast(pl.Int64).alias("Lignes en quarantaine"),
+            pl.col("colonnes_ignorees").fill_null("").alias("Colonnes écartées"),
+            pl.when(pl.col("est_courante")).then(pl.lit("oui")).otherwise(pl.lit("non")).alias("Version en vigueur"),
+            pl.col("remplacee_par").fill_null("").alias("Remplacée par"),
             pl.col("id_livraison").alias("Livraison"))
         st.dataframe(d, hide_index=True, width="stretch")
         _telecharger("Télécharger le détail (CSV)", d, "qualite_livraisons.csv")

@@ -8,11 +8,14 @@ from html import escape
 import polars as pl
 import streamlit as st
 
-from dashboards import exports, graphiques, queries, selection, style
+from dashboards import couverture, exports, fenetres, graphiques, queries, selection, style
 from dashboards import formatting as fmt
 from dashboards.data import Snapshot
 from dashboards.ecrans import commun
 
+CIBLES = ("Quand une cible est fixée pour le mois, la carte la donne avec l'écart (chiffre moins cible) et dit si "
+          "elle est atteinte.")
+NON_COUVERT = "non couvert"
 TITRE_SOUS = {"national": "Les régions", "region": "Les départements", "departement": "Les bassins"}
 
 
@@ -26,15 +29,22 @@ def tableau_sous_territoires(snapshot: Snapshot, long: pl.DataFrame, tri: str = 
     inds = snapshot.indicateurs.select("indicateur", "libelle_court", "type_indicateur").rows()
     terr = long.select("code_territoire", "libelle_territoire", "autres_departements").unique("code_territoire")
     by_key = {(r["code_territoire"], r["indicateur"]): r for r in long.iter_rows(named=True)}
+    dernier = snapshot.mois[-1] if snapshot.mois else None
     rows = []
+    niveaux = dict(long.select("code_territoire", "niveau").unique("code_territoire").iter_rows())
     for code, lib, autres in terr.iter_rows():
         row = {"code": code, "territoire": f"{lib} ({code})", "autres": autres, "cells": {}}
+        non_couvert = couverture.couverture(snapshot, niveaux[code], code).vide
         for code_ind, _libelle, typ in inds:
             r = by_key.get((code, code_ind))
             statut = r["statut"] if r else None
             v = r["valeur"] if r else None
             texte = fmt.cellule(v, statut, typ, r["denominateur"]) if r else "—"
             nombre = None if (statut == fmt.SECRET or v is None) else float(v)
+            if r and r["mois"] is not None and fenetres.attendu_en(code_ind, r["mois"], dernier) is not None:
+                texte, nombre = fenetres.MESSAGE, None
+            if non_couvert:  # no file reaches it: its zeros are not measured
+                texte, nombre, statut = NON_COUVERT, None, None
             row["cells"][code_ind] = {"texte": texte, "nombre": nombre, "statut": statut}
         rows.append(row)
     if tri in dict((c, 1) for c, *_ in inds):
@@ -65,7 +75,9 @@ def tableau_html(snapshot: Snapshot, heads: list[str], rows: list[dict], titre: 
             tds.append(f'<td class="{cls}" data-indicateur="{escape(c)}">{escape(cell["texte"])}</td>')
         body.append(f'<tr data-code="{escape(r["code"])}"><th scope="row">{escape(r["territoire"])}{cross}</th>'
                     f'{"".join(tds)}</tr>')
-    return (f'<div class="socle-table-cadre"><table class="socle-table"><caption>{escape(titre)}</caption>'
+    # the table scrolls sideways inside its frame: the frame takes the keyboard focus (and is named)
+    return (f'<div class="socle-table-cadre" tabindex="0" role="region" aria-label="{escape(titre)}">'
+            f'<table class="socle-table"><caption>{escape(titre)}</caption>'
             f'<thead><tr><th scope="col">Territoire</th>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
@@ -84,15 +96,21 @@ def _evolution(snapshot: Snapshot, serie: pl.DataFrame, lib: str, lib_parent: st
             st.vega_lite_chart(spec=graphiques.evolution(s, typ, lib, lib_parent), width="stretch",
                                alt=graphiques.texte_alternatif(s, libelle, typ, lib), key=f"evolution_{code_ind}")
             mine = s.filter(pl.col("role") == "territoire")
-            n_secret = mine.filter(pl.col("statut") == fmt.SECRET).height
+            n_secret = mine.filter((pl.col("statut") == fmt.SECRET) & pl.col("attendu_en").is_null()).height
+            en_cours = mine.filter(pl.col("attendu_en").is_not_null())
+            mine = mine.filter(pl.col("attendu_en").is_null())
             n_prov = mine.filter(pl.col("statut") == fmt.PROVISOIRE).height
             notes = []
+            if en_cours.height:
+                notes.append(f"{en_cours.height} derniers mois non tracés : fenêtre d'observation en cours "
+                             f"(résultat de {fmt.mois_long(en_cours['mois'].max())} attendu en "
+                             f"{fmt.mois_long(en_cours['attendu_en'].max())})")
             if n_secret:
                 notes.append(f"{n_secret} mois masqués (secret statistique) ne sont pas tracés")
             if n_prov:
                 notes.append(f"{n_prov} mois provisoires (points creux)")
             if typ == "effectif" and lib_parent:
-                notes.append(f"axe de gauche : {lib} ; axe de droite : {lib_parent}")
+                notes.append(f"un seul axe pour {lib} et {lib_parent}")
             if notes:
                 st.caption(" ; ".join(notes) + ".")
 
@@ -127,6 +145,13 @@ def render() -> None:
             style.encadre(f"Ce bassin s'étend sur plusieurs départements ({', '.join(deps)}) : il est comparé au "
                           f"département {par[1] if par else deps[0]}, qui regroupe la plus grande part de sa population.")
 
+    couv = couverture.message(snapshot, sel.niveau, sel.code, lib)
+    if couv is not None:
+        style.encadre(couv[0], "avertissement" if couv[1] == "vide" else "info")
+        if couv[1] == "vide":
+            commun.pied(snapshot)
+            return
+
     cartes_long = queries.cartes_long(snapshot.cle, sel.niveau, sel.code, sel.mois)
     serie = queries.series(snapshot.cle, sel.niveau, sel.code)
     sous = queries.tableau(snapshot.cle, sel.niveau, sel.code, sel.mois)
@@ -144,10 +169,10 @@ def render() -> None:
         pour = "la France entière" if par == ("national", "FR") else f"{escape(lib_parent)} et pour la France entière"
         style.legende(f"Chaque carte donne le chiffre du mois, son évolution sur un mois et sur un an, et le même "
                       f"chiffre pour {pour}. « secret » : case masquée (secret statistique) ; « provisoire » : "
-                      f"chiffre qui peut encore être révisé.")
+                      f"chiffre qui peut encore être révisé. {CIBLES}")
     else:
         style.legende("Chaque carte donne le chiffre national du mois et son évolution sur un mois et sur un an. "
-                      "« provisoire » : chiffre qui peut encore être révisé.")
+                      f"« provisoire » : chiffre qui peut encore être révisé. {CIBLES}")
     _cartes(snapshot, sel, lib_parent)
     st.download_button("Télécharger les cartes (CSV)", exports.csv(t_cartes), file_name=f"{base}_cartes.csv",
                        mime="text/csv", on_click="ignore", key="dl_cartes")

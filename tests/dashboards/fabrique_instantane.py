@@ -62,6 +62,8 @@ DDL = {
         denominateur BIGINT, part DOUBLE""",
     "fct_livraisons_manquantes": """type_fichier VARCHAR, producteur VARCHAR, mois DATE,
         nb_livraisons_rejetees BIGINT""",
+    "cibles": """indicateur VARCHAR NOT NULL, niveau VARCHAR NOT NULL, code_territoire VARCHAR NOT NULL,
+        mois DATE NOT NULL, valeur_cible DOUBLE NOT NULL, sens VARCHAR NOT NULL, source VARCHAR""",
     "fct_referentiel_bassins": """annee_referentiel INTEGER, nb_communes_cog BIGINT,
         nb_communes_hors_referentiel BIGINT, nb_communes_en_double BIGINT, nb_lignes_hors_cog BIGINT,
         nb_bassins BIGINT""",
@@ -111,13 +113,15 @@ class Instantane:
 def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier_mois: date = date(2023, 1, 1),
           nb_mois: int = 18, graine: int = 7, bassins_reels: bool = False, petits: dict[str, float] | None = None,
           mois_sans_caf: date | None = None, nom: str = "socle_20250101T000000000000Z.duckdb",
-          pointer: bool = True, decalage: int = 0) -> Instantane:
+          pointer: bool = True, decalage: int = 0, non_couverts: tuple[str, ...] = ()) -> Instantane:
     """Write a snapshot under home/snapshots and (by default) make it current.
 
     regions: COG region codes kept (None: all 18). petits: département → scale factor (small counts).
-    decalage: added to every count (to tell two snapshots apart)."""
+    decalage: added to every count (to tell two snapshots apart). non_couverts: départements no file
+    covers (no delivery from them, nobody living there in the CAF/MSA file: all their figures are 0)."""
     rng = random.Random(graine)
     petits = {"2B": 0.004, "2A": 0.03} if petits is None else petits
+    petits = {**petits, **{d: 0.0 for d in non_couverts}}
     all_regions = {r["code_region"]: r["libelle_region"] for r in _seed("cog_regions")}
     deps = [d for d in _seed("cog_departements") if regions is None or d["code_region"] in regions]
     kept_regions = sorted({d["code_region"] for d in deps})
@@ -257,6 +261,10 @@ def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier
             dims.append(("bassin", code, b["libelle"], next(iter(b["regions"])) if len(b["regions"]) == 1 else None,
                          next(iter(b["deps"])) if len(b["deps"]) == 1 else None, not bassins_reels))
         _insert(con, "dim_territoires", dims)
+        # the shipped national objective (seed cibles): taux_orientation_15j ≥ 100 % from 2024-01, every level
+        _insert(con, "cibles", [("taux_orientation_15j", n, c, m, 1.0, "minimum",
+                                 "Instruction 2023/192, annexe 4, volet 2 §4.2 : Objectif = 100 %")
+                                for n, c, *_ in dims for m in mois if m >= date(2024, 1, 1)])
         dep_region = {d["code_departement"]: d["code_region"] for d in deps}
         unit_dep = {u[0]: u[1] for u in units}
         app = []
@@ -269,7 +277,7 @@ def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier
                 app.append((niveau, code, dep, dep_region[dep], 2026 if niveau == "bassin" and bassins_reels else None,
                             n, n * 1000))
         _insert(con, "dim_territoires_appartenance", app)
-        _quality(con, rng, [d["code_departement"] for d in deps], mois)
+        _quality(con, rng, [d["code_departement"] for d in deps if d["code_departement"] not in non_couverts], mois)
         if bassins_reels:
             con.execute("insert into marts.fct_referentiel_bassins values (2026, 2400, 3, 1, 0, ?)", [len(bassins)])
     finally:
@@ -315,8 +323,8 @@ def _quality(con, rng: random.Random, deps: list[str], mois: list[date]) -> None
                                recu, recu, "acceptee", None, lues, lues - q, q,
                                "commentaire" if q == 17 else None, True, None))
             if q:
-                regles = [("code_commune", "commune inconnue du COG"), ("date_orientation", "date illisible"),
-                          ("modalite", "valeur hors liste")]
+                regles = [("code_commune", "commune_inconnue"), ("date_orientation", "date_illisible"),
+                          ("modalite", "valeur_hors_liste")]
                 k = rng.randint(1, min(q, 3))
                 split = [q // k] * k
                 split[0] += q - sum(split)

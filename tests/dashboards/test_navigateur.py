@@ -136,7 +136,9 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             for code, *_ in INDICATEURS:
                 f = figure(expected, code, "departement", "2B", m)
                 shown = page.locator(f'.socle-carte[data-indicateur="{code}"] .socle-valeur').inner_text().strip()
-                if f["statut"] == "secret":
+                if code in ("taux_retour_emploi_6m", "taux_retour_emploi_durable_6m"):  # 6-month window running
+                    assert shown == f"fenêtre d'observation en cours — résultat attendu en {fmt.mois_long(fmt.mois_decale(m, 6))}"
+                elif f["statut"] == "secret":
                     n_secret += 1
                     assert shown == "secret" and not re.search(r"\d", shown), code
                 elif f["valeur"] is None:
@@ -192,5 +194,53 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             # nothing leaves the machine (no usage statistics, no fonts or scripts from outside)
             outside = [r for r in requests if not r.startswith((url, "data:", "blob:"))]
             assert not outside, outside[:5]
+        finally:
+            browser.close()
+
+
+AXE = PROJET / "tests" / "dashboards" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+                                 cible: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+
+
+def test_accessibility_in_chromium(serveur):
+    """French page, skip link first, keyboard-reachable table, named charts; axe-core (pinned in
+    tests/dashboards/axe/package.json, installed by `npm ci --prefix tests/dashboards/axe`): no
+    critical and no serious violation on the home page and on a département page."""
+    from playwright.sync_api import sync_playwright
+
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `npm ci --prefix tests/dashboards/axe`")
+    url, _instantane = serveur
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            for adresse in (url, f"{url}/?niveau=departement&code=35"):
+                page.goto(adresse)
+                page.wait_for_selector(".socle-carte")
+                page.wait_for_selector(".socle-table")
+                page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+                page.wait_for_selector("#socle-evitement", state="attached")
+                assert page.evaluate("() => document.documentElement.lang") == "fr"
+                # the first Tab reaches the skip link, which moves the focus to the main content
+                page.locator("body").focus()
+                page.keyboard.press("Tab")
+                assert page.evaluate("() => document.activeElement.textContent") == "Aller au contenu"
+                page.keyboard.press("Enter")
+                assert page.evaluate("() => document.activeElement.getAttribute('data-testid')") == "stMain"
+                # the table's scrolling frame takes the focus and is named by the table's title
+                cadre = page.locator(".socle-table-cadre")
+                assert cadre.get_attribute("tabindex") == "0" and cadre.get_attribute("role") == "region"
+                assert cadre.get_attribute("aria-label") == page.locator(".socle-table caption").inner_text()
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate(AXE_RUN)
+                print(f"\naxe-core on {adresse}: " + (", ".join(f"{v['id']} ({v['impact']}, {v['n']})"
+                                                              for v in violations) or "no violation"))
+                graves = [v for v in violations if v["impact"] in ("critical", "serious")]
+                assert graves == [], graves
         finally:
             browser.close()

@@ -14,10 +14,12 @@ from fabrique_instantane import INDICATEURS, build
 from outils_tableaux import PROJET
 
 
-def lancer_indicateur(code: str) -> AppTest:
+def lancer_indicateur(indicateur: str, **params) -> AppTest:
     script = (f"import sys\nsys.path.insert(0, {str(PROJET)!r})\n"
-              f"from dashboards.ecrans import indicateur\nindicateur.render({code!r})\n")
+              f"from dashboards.ecrans import indicateur\nindicateur.render({indicateur!r})\n")
     at = AppTest.from_string(script, default_timeout=30)
+    for k, v in params.items():
+        at.query_params[k] = v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -45,6 +47,27 @@ def test_indicator_page_shows_the_definitions_of_the_snapshot(instantane, code):
     assert f"<code>{code}</code>" in text
     assert "entre 1 et 10" in text  # the threshold of the masking, governed parameter
     assert [h.value for h in at.subheader][:3] == ["Définition", "Sources", "Quand le chiffre devient définitif"]
+
+
+def test_indicator_page_follows_the_territory_of_its_link(instantane):
+    # /taux_orientation_15j?niveau=departement&code=35 : Ille-et-Vilaine, June 2024, 311 / 842 = 36,9 %
+    at = lancer_indicateur("taux_orientation_15j", niveau="departement", code="35")
+    text = unescape("\n".join(m.value for m in at.markdown))
+    assert "Ille-et-Vilaine — juin 2024" in [h.value for h in at.subheader]
+    carte = [m.value for m in at.markdown if "socle-carte" in m.value]
+    assert len(carte) == 1 and 'data-indicateur="taux_orientation_15j"' in carte[0]
+    assert '<div class="socle-valeur">36,9\u00a0%</div>' in unescape(carte[0])
+    assert "Bretagne : <b>39,7\u00a0%" in unescape(carte[0])  # its région, 1 432 / 3 603
+    assert "Cible : 100\u00a0% — écart : \u221263,1\u00a0points, non atteinte" in unescape(carte[0])
+    assert "Ille-et-Vilaine (trait plein, bleu) comparé à Bretagne" in text
+    assert "France\u00a0:" not in text.split("socle-comparaison")[0]  # not the national figure
+    # the territory selector is there, set to the link's territory; the URL keeps it
+    assert at.sidebar.radio(key="w_niveau").value == "departement"
+    assert at.sidebar.selectbox(key="w_departement").value == "35"
+    assert at.query_params["code"] in ("35", ["35"])
+    # choosing another département changes the page
+    at.sidebar.selectbox(key="w_departement").set_value("29").run()
+    assert "Finistère — juin 2024" in [h.value for h in at.subheader]
 
 
 def test_unknown_indicator(instantane):
@@ -77,9 +100,19 @@ def test_quality_page(instantane):
     assert late["Situation"].to_list() == ["en retard de 2 mois"]
     assert etat.filter(pl.col("Producteur") == "CAF/MSA")["Situation"].to_list() == ["à jour"]
 
+    # real producers first: CAF/MSA, France Travail, then the départements
+    assert etat["Producteur"].to_list()[:4] == ["CAF/MSA", "France Travail", "France Travail", "France Travail"]
+    for col in ("Mois livrés", "Mois manquants", "Fichiers rejetés", "Lignes en quarantaine"):
+        assert etat[col].dtype == pl.Int64, col
+
+    # missing files grouped by situation, producer and file: the late département's two months in one row
     manq = frame(at, "Fichiers reçus mais rejetés")
-    assert sorted(manq["Situation"].to_list()) == ["en retard", "en retard", "manquant"]
+    assert manq["Situation"].to_list() == ["en retard", "manquant"]
+    assert manq.row(0, named=True)["Mois"] == "2024-05, 2024-06" and manq.row(0, named=True)["Nombre de mois"] == 2
     assert manq.filter(pl.col("Situation") == "manquant")["Mois"].to_list() == [gap[1].strftime("%Y-%m")]
+    legend = unescape("\n".join(m.value for m in at.markdown))
+    assert "« jamais livré » : aucun fichier de ce type n'a jamais été accepté de ce producteur" in legend.replace(
+        "\u00a0", " ")
 
     cal = frame(at, gap[1].strftime("%Y-%m"))
     row = cal.filter(pl.col("Producteur").str.starts_with(f"Département {gap[0]} ")
@@ -88,6 +121,17 @@ def test_quality_page(instantane):
 
     quar = frame(at, "Règle enfreinte")
     assert quar["Lignes"].sum() == q_total
+    assert set(quar["Règle enfreinte"].to_list()) <= {
+        "La commune (« code_commune ») est inconnue du Code officiel géographique.",
+        "La valeur de « date_orientation » n'est pas une date lisible.",
+        "La valeur de « modalite » n'est pas dans la liste des valeurs admises."}
+    # nothing shows None or null
+    for df in at.dataframe:
+        frame_ = pl.from_pandas(df.value)
+        for col in frame_.columns:
+            assert frame_[col].null_count() == 0, col
+            if frame_[col].dtype == pl.String:
+                assert not frame_[col].is_in(["None", "null", "nan"]).any(), col
 
     # linking: a count of persons between 1 and 10 is never shown
     li = frame(at, "Mesure")
@@ -142,7 +186,7 @@ def test_quality_page_flags_a_file_with_many_quarantined_rows(instantane):
     from socle.rounding import round_half_up  # the one rounding of the project, ties half-up
 
     assert row["Part en quarantaine (%)"] == round_half_up(100 * q / lues, 1) and row["Règles principales"].startswith(
-        f"cle_dupliquee ({q})")
+        f"La même clé figure sur plusieurs lignes ({q} lignes).")
 
 
 def test_quality_page_without_warning_shows_no_warning_section(instantane):
