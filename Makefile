@@ -33,9 +33,12 @@ $(STAMP): requirements.txt pyproject.toml
 dbt-parse: $(STAMP)
 	cd dbt_project && ../$(VENV)/bin/dbt parse --quiet --profiles-dir .
 
-# Debian's chromium for the browser test (never a downloaded browser).
+# Debian's chromium for the browser test (never a downloaded browser), and axe-core (exact pin in
+# tests/dashboards/axe/package.json and its lock file) that the browser test injects in the pages.
 system-deps:
 	@command -v chromium > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
+	@command -v npm > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm > /dev/null; }
+	@test -f tests/dashboards/axe/node_modules/axe-core/axe.min.js || npm ci --prefix tests/dashboards/axe --no-audit --no-fund --ignore-scripts --silent
 
 dashboard: install
 	$(PY) -m orchestration dashboard
