@@ -298,6 +298,7 @@ def scenario_stock() -> Entrepot:
     e.orientation("35", "2023-03", "S1", "2023-02-20", "2023-03-10", organisme="CD")
     # Z1 : dans le stock de 22 (orientations livrées jusqu'à 2025-01), jamais orienté.
     e.rsa_periode("2024-01", "2025-04", "Z1", DINAN)
+    return e
 
 
 def scenario_rdv() -> Entrepot:
