@@ -135,7 +135,7 @@ def yearly_frame(indicateurs: pl.DataFrame, figures=FIGURES_ANNUELLES) -> pl.Dat
 
 def cibles_frame(indicateurs: pl.DataFrame) -> pl.DataFrame:
     """marts.cibles of the fixture: taux_orientation_15j ≥ 1.0 for every territory and month."""
-    return (indicateurs.filter(pl.col("indicateur") == "taux_orientation_15j")
+    return (indicateurs.filter((pl.col("indicateur") == "taux_orientation_15j") & (pl.col("ventilation") == "ensemble"))
             .select("indicateur", "niveau", "code_territoire", "mois", valeur_cible=pl.lit(1.0),
                     sens=pl.lit("minimum"), source=pl.lit(CIBLE_SOURCE)))
 
