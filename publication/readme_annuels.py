@@ -71,6 +71,8 @@ def targets_section(targets: pl.DataFrame) -> list[str]:
         "- **Cible atteinte** quand l'écart est ≥ 0 (sens `minimum`) ou ≤ 0 (sens `maximum`). Une case secrète "
         "ou vide n'a pas d'écart.",
         "- Les cibles sont publiques : rien n'y est masqué.",
+        "- Une cible peut viser un indicateur qui n'est pas encore calculé (il n'est alors pas dans "
+        "`indicateurs.csv` et son `libelle_indicateur` est vide) : elle est publiée telle qu'elle est fixée.",
         f"- {targets.height} lignes dans cette publication.",
         *(["- Sources :"] + [f"  - {s}" for s in sources] if sources else []),
         "",

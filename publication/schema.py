@@ -117,6 +117,7 @@ def indicateurs_annuels_schema(indicator_codes: list[str],
 
 
 CIBLES_DESCRIPTIONS = {
+    "libelle_indicateur": "Libellé de l'indicateur ; vide pour un indicateur qui n'est pas encore calculé.",
     "mois": "Mois de référence (AAAA-MM) du chiffre mensuel que la cible concerne.",
     "valeur_cible": "Valeur cible : une part entre 0 et 1 pour les taux, des jours pour les délais, des "
                     "personnes pour les effectifs.",
@@ -131,7 +132,10 @@ def cibles_schema(indicator_codes: list[str], territory_codes: dict[str, list[st
     from publication.cibles import COLUMNS, KEY, SENS
 
     base = {f["name"]: f for f in indicateurs_schema(indicator_codes, territory_codes=territory_codes)["fields"]}
-    base["indicateur"]["constraints"] = {"required": True}  # a target may name an indicator not computed yet
+    # a target may name an indicator not computed yet (marts.cibles holds the seed's every row on the
+    # grid): no enum on `indicateur`, and its label is empty
+    base["indicateur"]["constraints"] = {"required": True}
+    base["libelle_indicateur"] = _field("libelle_indicateur", "string")
     extra = {
         "mois": _field("mois", "string", required=True, pattern=MOIS_PATTERN),
         "valeur_cible": _field("valeur_cible", "number", required=True, minimum=0),

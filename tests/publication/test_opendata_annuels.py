@@ -232,3 +232,22 @@ def test_revisions_cover_the_yearly_figures(snapshot):
          "nouvelle_livraison", first.name),
         ("indicateurs_annuels.csv", "taux_orientation_15j", "93", None, "2024", "0.7308", "0.7385",
          "nouvelle_livraison", first.name)]
+
+
+def test_a_target_of_an_indicator_not_computed_yet_is_published_without_label():
+    from publication.cibles import cibles_table
+    from publication.schema import cibles_schema
+    from publication_fixture import INDICATEURS_DIM, TERRITOIRES
+
+    dim = pl.DataFrame(INDICATEURS_DIM, orient="row", schema=["indicateur", "ordre", "libelle", "type_indicateur",
+                                                              "unite", "definition", "sources", "regle_maturite"])
+    terr = pl.DataFrame(TERRITOIRES, orient="row", schema=["niveau", "code_territoire", "libelle_territoire",
+                                                           "code_region", "code_departement"])
+    cibles = pl.DataFrame({"indicateur": ["part_stock_oriente"], "niveau": ["departement"], "code_territoire": ["35"],
+                           "mois": [date(2025, 1, 1)], "valeur_cible": [1.0], "sens": ["minimum"],
+                           "source": ["Instruction 2023/192, l.772–776"]})
+    assert cibles_table(cibles, dim, terr, {"taux_orientation_15j": 4}).row(0) == (
+        "part_stock_oriente", None, "departement", "35", "Ille-et-Vilaine", "2025-01", "1.0000", "minimum",
+        "Instruction 2023/192, l.772–776", "35", "53", None, None)
+    fields = {f["name"]: f for f in cibles_schema(["taux_orientation_15j"])["fields"]}
+    assert "constraints" not in fields["libelle_indicateur"]
