@@ -49,7 +49,7 @@ def cibles_table(cibles: pl.DataFrame, dim_indicateurs: pl.DataFrame, dim_territ
                           valeur_cible=round_text_column("valeur_cible", places),
                           _n=pl.col("niveau").replace_strict({n: i for i, n in enumerate(NIVEAUX)},
                                                              default=len(NIVEAUX), return_dtype=pl.Int64))
-            .sort("_o", "indicateur", "_n", "code_territoire", "mois")
+            .sort("_o", "indicateur", "_n", "code_territoire", "mois", nulls_last=True)
             .select([pl.col(c).cast(pl.String) for c in COLUMNS]))
 
 
