@@ -242,7 +242,9 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "secret secondaire respecté (le contrôle attaque la table publiée avec ces relations et refuse la "
         "publication si une case secrète peut être retrouvée ou réduite à moins de trois valeurs), chaque territoire du référentiel présent pour chaque mois et chaque "
         "indicateur, taux entre 0 et 1, fichiers CSV et Parquet identiques, et `frictionless validate` sur "
-        "`datapackage.json`. Les résultats sont dans `validation/`.",
+        "`datapackage.json`. Les chiffres annuels passent les mêmes contrôles (schéma, secret, attaque de la table "
+        "des entrées et cohortes, l'année tenant lieu de mois), plus un contrôle propre : aucun chiffre annuel de "
+        "stock publié quand la case mensuelle qu'il copie est secrète. Les résultats sont dans `validation/`.",
         "",
     ]
     return "\n".join(lines)
