@@ -19,6 +19,13 @@ per checked frame) over what was actually written in the folder:
   the cell — indicator, territory, month — never its value); its figures go to
   `validation/attaque.json`;
 
+The yearly table (indicateurs_annuels.csv / .parquet, publication.annuels), when the export holds
+it, goes through the same checks under the names `annuels_texte`, `annuels_valeurs`,
+`annuels_secret_secondaire`, `annuels_parite` and `annuels_attaque` (the attack of its inflow and
+cohort rows, with the year as the period), plus `annuels_stocks`: no stock yearly figure
+published while the monthly cell it copies (December, or the last month of the year in
+indicateurs.csv) is secret (`copie_revelatrice` names it).
+
 then `frictionless validate <folder>/datapackage.json` (the CLI, in a subprocess).
 
 Results are written to `<folder>/validation/` (checks summary, GE result, frictionless report),
@@ -79,6 +86,7 @@ class Expected:
     territory_months: pl.DataFrame | None = None  # exact (niveau, code_territoire, mois YYYY-MM), when the snapshot has it
     appartenance: pl.DataFrame | None = None  # dim_territoires_appartenance: the départements of each bassin
     decimals: dict[str, int] | None = None  # indicateur → decimals (seed `decimales`); None: from the kinds
+    yearly_stock: list[str] | None = None  # the export holds the yearly table: its stock indicators; None: no yearly table
 
     def decimals_of(self) -> dict[str, int]:
         """indicateur → decimals of its published value."""
@@ -176,24 +184,28 @@ HOW = {"determinee": "valeur déterminée exactement",
        "encadree": "valeur encadrée à moins de trois possibilités"}
 
 
-def attack_frame(values: pl.DataFrame, expected: Expected, threshold: int) -> tuple[pl.DataFrame, dict]:
+def attack_frame(values: pl.DataFrame, expected: Expected, threshold: int,
+                 period: str = "mois") -> tuple[pl.DataFrame, dict]:
     """Attack the published table: one row per exposed quantity (`cellule_exposee` names it), or
-    one empty row; and the attack's summary."""
+    one empty row; and the attack's summary. `period`: `annee` for the yearly table."""
     from socle.attack import GATE_LP_MAX_VARS, attack_table, describe
 
-    report, model = attack_table(values, expected.territories, expected.appartenance, threshold,
+    if values.height == 0:
+        return pl.DataFrame({"cellule_exposee": [None]}, schema={"cellule_exposee": pl.String}), {}
+    report, model = attack_table(values, expected.territories, expected.appartenance, threshold, period=period,
                                  lp_max_vars=GATE_LP_MAX_VARS)
-    exposed = [f"{describe(model, values, e.var)} : {HOW[e.how]}" for e in report.exposed]
+    exposed = [f"{describe(model, values, e.var, period)} : {HOW[e.how]}" for e in report.exposed]
     frame = pl.DataFrame({"cellule_exposee": exposed or [None]}, schema={"cellule_exposee": pl.String})
     return frame, report.summary()
 
 
-def parity_frame(text: pl.DataFrame, parquet_as_text: pl.DataFrame) -> pl.DataFrame:
+def parity_frame(text: pl.DataFrame, parquet_as_text: pl.DataFrame, key: list[str] = KEY,
+                 columns: list[str] = COLUMNS) -> pl.DataFrame:
     """`ecart` names every key whose row differs between the CSV and the Parquet file."""
-    a = text.select(*KEY, _a=_key_text(*COLUMNS))
-    b = parquet_as_text.select(*[pl.col(c).cast(pl.String) for c in KEY], _b=_key_text(*COLUMNS))
-    both = a.join(b, on=KEY, how="full", coalesce=True)
-    return both.select(pl.when(pl.col("_a").ne_missing(pl.col("_b"))).then(_key_text(*KEY)).alias("ecart"))
+    a = text.select(*key, _a=_key_text(*columns))
+    b = parquet_as_text.select(*[pl.col(c).cast(pl.String) for c in key], _b=_key_text(*columns))
+    both = a.join(b, on=key, how="full", coalesce=True)
+    return both.select(pl.when(pl.col("_a").ne_missing(pl.col("_b"))).then(_key_text(*key)).alias("ecart"))
 
 
 # --- Great Expectations -------------------------------------------------------------------------
@@ -202,20 +214,48 @@ def _in(column: str, values: list[str]) -> str:
     return f"{column} in {json.dumps(sorted(values))}"
 
 
+PERIOD_REGEX = {"mois": r"^[0-9]{4}-(?:0[1-9]|1[0-2])$", "annee": r"^[0-9]{4}$"}
+
+
+def _period(columns: list[str], period: str) -> list[str]:
+    return [period if c == "mois" else c for c in columns]
+
+
 def _suites(gx, threshold: int, kinds: dict[str, str]) -> dict[str, list]:
+    monthly = _table_suites(gx, threshold, kinds, "mois")
+    yearly = _table_suites(gx, threshold, kinds, "annee")
+    E = gx.expectations
+    return {
+        "indicateurs_texte": monthly[0],
+        "indicateurs_valeurs": monthly[1],
+        "couverture": [E.ExpectColumnValuesToBeNull(column="cle_manquante")],
+        "secret_secondaire": [E.ExpectColumnValuesToBeNull(column="groupe_expose")],
+        "parite": [E.ExpectColumnValuesToBeNull(column="ecart")],
+        "attaque": [E.ExpectColumnValuesToBeNull(column="cellule_exposee")],
+        "annuels_texte": yearly[0],
+        "annuels_valeurs": yearly[1],
+        "annuels_secret_secondaire": [E.ExpectColumnValuesToBeNull(column="groupe_expose")],
+        "annuels_parite": [E.ExpectColumnValuesToBeNull(column="ecart")],
+        "annuels_attaque": [E.ExpectColumnValuesToBeNull(column="cellule_exposee")],
+        "annuels_stocks": [E.ExpectColumnValuesToBeNull(column="copie_revelatrice")],
+    }
+
+
+def _table_suites(gx, threshold: int, kinds: dict[str, str], period: str) -> tuple[list, list]:
+    """(text expectations, value expectations) of the monthly table (`mois`) or the yearly one (`annee`)."""
     E = gx.expectations
     by_kind = {k: [c for c, v in kinds.items() if v == k] for k in KINDS}
     rates, counts = by_kind["taux"], by_kind["effectif"]
     small = list(range(1, threshold))
-    text = [E.ExpectTableColumnsToMatchOrderedList(column_list=COLUMNS)]
-    text += [E.ExpectColumnValuesToNotBeNull(column=c) for c in REQUIRED]
+    text = [E.ExpectTableColumnsToMatchOrderedList(column_list=_period(COLUMNS, period))]
+    text += [E.ExpectColumnValuesToNotBeNull(column=c) for c in _period(REQUIRED, period)]
     text += [E.ExpectColumnValuesToBeInSet(column="niveau", value_set=NIVEAUX),
              E.ExpectColumnValuesToBeInSet(column="statut", value_set=STATUTS),
              E.ExpectColumnValuesToBeInSet(column="indicateur", value_set=sorted(kinds)),
-             E.ExpectColumnValuesToMatchRegex(column="mois", regex=r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"),
+             E.ExpectColumnValuesToMatchRegex(column=period, regex=PERIOD_REGEX[period]),
              E.ExpectColumnValuesToMatchRegex(column="numerateur", regex=r"^[0-9]+$"),
              E.ExpectColumnValuesToMatchRegex(column="denominateur", regex=r"^[0-9]+$"),
-             E.ExpectCompoundColumnsToBeUnique(column_list=KEY)]
+             E.ExpectCompoundColumnsToBeUnique(column_list=_period(KEY, period))]
     text += [E.ExpectColumnValuesToMatchRegex(column="valeur", regex=VALUE_PATTERNS[k],
                                               row_condition=_in("indicateur", codes), condition_parser="pandas")
              for k, codes in by_kind.items() if codes]
@@ -234,14 +274,7 @@ def _suites(gx, threshold: int, kinds: dict[str, str]) -> dict[str, list]:
                                                              or_equal=True, ignore_row_if="either_value_is_missing",
                                                              row_condition=_in("indicateur", rates),
                                                              condition_parser="pandas")]
-    return {
-        "indicateurs_texte": text,
-        "indicateurs_valeurs": values,
-        "couverture": [E.ExpectColumnValuesToBeNull(column="cle_manquante")],
-        "secret_secondaire": [E.ExpectColumnValuesToBeNull(column="groupe_expose")],
-        "parite": [E.ExpectColumnValuesToBeNull(column="ecart")],
-        "attaque": [E.ExpectColumnValuesToBeNull(column="cellule_exposee")],
-    }
+    return text, values
 
 
 def run_checkpoint(frames: dict[str, pd.DataFrame], threshold: int, kinds: dict[str, str],
@@ -258,6 +291,8 @@ def run_checkpoint(frames: dict[str, pd.DataFrame], threshold: int, kinds: dict[
     source = context.data_sources.add_pandas("publication")
     definitions, batches = [], {}
     for name, expectations in _suites(gx, threshold, kinds).items():
+        if name not in frames:  # the yearly checks, on an export without the yearly table
+            continue
         asset = source.add_dataframe_asset(name)
         batch = asset.add_batch_definition_whole_dataframe(name)
         suite = context.suites.add(gx.ExpectationSuite(name=name))
@@ -358,6 +393,45 @@ def read_frames(folder: Path, expected: Expected, threshold: int | None = None,
         frames["parite"] = missing.rename(columns={"x": "ecart"})
     if "attaque" not in frames:
         frames["attaque"] = pd.DataFrame({"cellule_exposee": ["table illisible : attaque impossible"]})
+    if expected.yearly_stock is not None:
+        frames.update(yearly_frames(folder, expected, threshold, text,
+                                    attack_summary if attack_summary is not None else {}))
+    return frames
+
+
+def yearly_frames(folder: Path, expected: Expected, threshold: int | None, monthly_text: pl.DataFrame,
+                  attack_summary: dict) -> dict[str, pd.DataFrame]:
+    """The checked frames of the yearly table (publication.annuels); a missing file fails them."""
+    from publication.annuels import exposed_stock_copies, flow_rows
+
+    csv_path, parquet_path = folder / "indicateurs_annuels.csv", folder / "indicateurs_annuels.parquet"
+    columns, key = _period(COLUMNS, "annee"), _period(KEY, "annee")
+    if not (csv_path.exists() and parquet_path.exists()):
+        missing = "indicateurs_annuels.csv ou .parquet absent"
+        return {name: pd.DataFrame({col: [missing]}) for name, col in (
+            ("annuels_texte", "x"), ("annuels_secret_secondaire", "groupe_expose"), ("annuels_parite", "ecart"),
+            ("annuels_attaque", "cellule_exposee"), ("annuels_stocks", "copie_revelatrice"))} | {
+            "annuels_valeurs": pd.DataFrame({"numerateur": [1]})}
+    text = pl.read_csv(csv_path, infer_schema=False)
+    arrow = pq.read_table(parquet_path)
+    values = pl.from_arrow(arrow)
+    frames = {"annuels_texte": pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""]),
+              "annuels_valeurs": arrow.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)}
+    if not (set(columns) <= set(values.columns) and set(columns) <= set(text.columns)):
+        unreadable = "colonnes manquantes : contrôle impossible"
+        return frames | {name: pd.DataFrame({col: [unreadable]}) for name, col in (
+            ("annuels_secret_secondaire", "groupe_expose"), ("annuels_parite", "ecart"),
+            ("annuels_attaque", "cellule_exposee"), ("annuels_stocks", "copie_revelatrice"))}
+    frames["annuels_secret_secondaire"] = secondary_frame(
+        values.with_columns(pl.col("annee").cast(pl.String)).rename({"annee": "mois"}), expected.territories).to_pandas()
+    frames["annuels_parite"] = parity_frame(text, csv_table(values, expected.decimals_of()), key, columns).to_pandas()
+    frames["annuels_stocks"] = exposed_stock_copies(values, monthly_text, expected.yearly_stock).to_pandas()
+    if threshold is not None:
+        attacked, summary = attack_frame(flow_rows(values, expected.yearly_stock), expected, threshold, period="annee")
+        frames["annuels_attaque"] = attacked.to_pandas()
+        attack_summary["annuels"] = summary
+    else:
+        frames["annuels_attaque"] = pd.DataFrame({"cellule_exposee": [None]}, dtype=object)
     return frames
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 import polars as pl
 
 from publication import atomic
+from publication.annuels import masked_yearly_cells, read_indicateurs_annuels, stock_indicators, write_yearly
+from publication.cibles import cibles_table, read_cibles, write_cibles
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
 from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
@@ -36,8 +38,8 @@ from publication.revisions import write_revisions
 from publication.schema import territory_codes, write_datapackage
 from publication.xlsx import write_xlsx
 from publication.source import Snapshot, masking_threshold, open_snapshot
-from publication.table import (csv_table, indicator_kinds, published_table, read_indicateurs, snapshot_masked_cells,
-                               territories_of)
+from publication.table import (CELLS, csv_table, indicator_kinds, labelled, published_table, read_indicateurs,
+                               snapshot_masked_cells, territories_of)
 from socle import quality
 from socle.csv_safety import neutralise
 from socle.rounding import indicator_decimals
@@ -52,6 +54,8 @@ APPARTENANCE = "dim_territoires_appartenance"  # bassin → départements holdin
 TERRITORY_MONTHS = "dim_territoires_mois"  # optional mart (niveau, code_territoire, mois): the exact grid, when it exists
 WORKBOOK = "indicateurs.xlsx"  # the same table for spreadsheet users (publication.xlsx)
 DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", WORKBOOK, "datapackage.json", "README.md", "revisions.csv"]
+YEARLY_FILES = ["indicateurs_annuels.csv", "indicateurs_annuels.parquet"]  # when the snapshot has the yearly mart
+TARGETS_FILE = "cibles.csv"  # when the snapshot has marts.cibles
 KEEP_REPORTS = 12
 SOURCE_NAMES = {"rsa": "RSA (CAF/MSA)", "inscriptions": "inscriptions (France Travail)",
                 "accompagnements": "accompagnements", "reprises_emploi": "reprises d'emploi (France Travail)",
@@ -182,6 +186,23 @@ def export_opendata(settings: Settings, today: date | None = None, *, threshold:
         return _export(settings, root, day, threshold, masker)
 
 
+def _yearly(snapshot: Snapshot, indicateurs: pl.DataFrame, table: pl.DataFrame, extra: dict,
+            dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, appartenance: pl.DataFrame | None,
+            threshold: int, decimals: dict[str, int]):
+    """(yearly table, its text, masking summary) or (None, None, None) without the yearly mart.
+    The stock figures take the mask of the monthly cells of the published monthly table (publication.annuels)."""
+    yearly = read_indicateurs_annuels(snapshot.con)
+    if yearly is None:
+        return None, None, None
+    monthly_masked = extra.get("masked")
+    if monthly_masked is None:  # a test's masker: the published monthly table, its months as dates again
+        monthly_masked = table.with_columns(pl.col("mois").str.to_date("%Y-%m")).select(CELLS)
+    masked, summary = masked_yearly_cells(yearly, monthly_masked, dim_indicateurs, dim_territoires, threshold,
+                                          appartenance)
+    published = neutralise(labelled(masked, dim_indicateurs, dim_territoires, appartenance, period="annee"))
+    return published, csv_table(published, decimals), summary
+
+
 def _export(settings: Settings, root: Path, day: date, threshold: int | None, masker) -> Path:
     previous = previous_publication(root)
     newest = publications(root)
@@ -218,6 +239,13 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             text = csv_table(table, decimals)
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
+            yearly, yearly_text, yearly_summary = _yearly(snapshot, indicateurs, table, extra, dim_indicateurs,
+                                                          dim_territoires, appartenance, threshold, decimals)
+            if yearly is not None:
+                write_yearly(building, yearly, yearly_text)
+            cibles = read_cibles(snapshot.con)
+            if cibles is not None:
+                write_cibles(building, cibles_table(cibles, dim_indicateurs, dim_territoires, decimals, appartenance))
             producer, contact = publisher(settings)
             note = substitute_note(dim_territoires)
             write_xlsx(building / WORKBOOK, table, decimals, day=day.isoformat(), producer=producer, contact=contact,
@@ -225,9 +253,10 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             livraisons = deliveries(snapshot)
             warnings = [{**w, "message": quality.message(w)}
                         for w in quality.quarantine_warnings(snapshot.con)]
-            revisions = write_revisions(building, text, previous, livraisons)
+            revisions = write_revisions(building, text, previous, livraisons, current_yearly=yearly_text)
             write_datapackage(building, sorted(kinds), day.isoformat(), built_at, producer, contact,
-                              territory_codes=territory_codes(dim_territoires), workbook=building / WORKBOOK)
+                              territory_codes=territory_codes(dim_territoires), workbook=building / WORKBOOK,
+                              yearly=yearly is not None, targets=cibles is not None)
             info = manifest("opendata", built_at, snapshot, threshold, threshold_source, livraisons,
                             date_publication=day.isoformat(), dossier=name,
                             publication_precedente=previous.name if previous else None,
@@ -237,13 +266,24 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                          threshold=threshold, snapshot_name=snapshot.path.name,
                          commit=info["version_code"]["commit"], previous=previous.name if previous else None,
                          n_revisions=revisions.height, latest_deliveries=_latest_months(livraisons),
-                         warnings=warnings, producer=producer, contact=contact)
+                         warnings=warnings, producer=producer, contact=contact, yearly=yearly,
+                         targets=cibles)
             expected = expected_from(snapshot, kinds, indicateurs, dim_territoires, decimals=decimals)
+            if yearly is not None:
+                expected.yearly_stock = stock_indicators(dim_indicateurs)
         if masking_summary is not None:
             info["masquage"] = masking_summary
             log.info("masquage : %s", info["masquage"])
+        files = DATA_FILES + (YEARLY_FILES if yearly is not None else []) + ([TARGETS_FILE] if cibles is not None else [])
         info.update(lignes=table.height, cases_secretes=table.filter(pl.col("statut") == "secret").height,
-                    revisions=revisions.height, fichiers=file_entries(building, DATA_FILES))
+                    revisions=revisions.height, fichiers=file_entries(building, files))
+        if yearly is not None:
+            info.update(lignes_annuelles=yearly.height,
+                        cases_secretes_annuelles=yearly.filter(pl.col("statut") == "secret").height,
+                        masquage_annuel=yearly_summary)
+            log.info("masquage annuel : %s", yearly_summary)
+        if cibles is not None:
+            info["lignes_cibles"] = cibles.height
         write_manifest(building, info)
         report = settings.logs / "publication" / f"{day.isoformat()}_{stamp}"
         try:

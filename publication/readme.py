@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from publication.readme_annuels import FILE_ROW_TARGETS, FILE_ROWS_YEARLY, targets_section, yearly_masking, yearly_section
 from publication.licence import readme_section
 from publication.schema import DESCRIPTIONS
 from publication.table import COLUMNS, indicator_kinds
@@ -78,7 +79,9 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
            dim_territoires: pl.DataFrame, threshold: int, snapshot_name: str, commit: str | None,
            previous: str | None, n_revisions: int, latest_deliveries: dict[str, str],
            warnings: list[dict] | None = None, producer: str = DEFAULT_OPENDATA_PRODUCER,
-           contact: str | None = None) -> str:
+           contact: str | None = None, yearly: pl.DataFrame | None = None,
+           targets: pl.DataFrame | None = None) -> str:
+    """`yearly`: the published yearly table, `targets`: marts.cibles (their sections, when given)."""
     kinds = indicator_kinds(dim_indicateurs)
     months = sorted(table["mois"].unique().to_list())
     n_secret = table.filter(pl.col("statut") == "secret").height
@@ -124,6 +127,8 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "ligne d'en-tête (un tableur qui l'ouvre directement peut mal afficher les accents : importez-le en "
         "UTF-8, ou ouvrez `indicateurs.xlsx`) |",
         "| `indicateurs.parquet` | la même table au format Parquet |",
+        *(FILE_ROWS_YEARLY if yearly is not None else []),
+        *([FILE_ROW_TARGETS] if targets is not None else []),
         "| `indicateurs.xlsx` | la même table au format Excel, pour les tableurs : une feuille par niveau "
         "géographique (une feuille de plus d'un million de lignes continue sur « bassin (2) »…) et une feuille "
         "`lisez-moi` ; les codes y restent du texte (`01`) et les accents s'affichent correctement |",
@@ -150,6 +155,8 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "(aucune personne dans la population de référence du taux ou du délai : dénominateur nul) ou "
         "`non_disponible` (chiffre pas encore calculable : fichiers nécessaires non livrés).",
         "",
+        *(yearly_section(yearly) if yearly is not None else []),
+        *(targets_section(targets) if targets is not None else []),
         "## Les indicateurs",
         "",
     ]
@@ -212,16 +219,18 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "parts du stock…) ; un numérateur ne dépasse pas son dénominateur. Pour cela, une population masquée "
         "l'est dans tous les indicateurs qui la publient, et d'autres cases sont masquées en complément : à "
         "chaque fois la plus petite qui n'est ni nulle ni déjà déductible des chiffres publiés.",
+        *(yearly_masking() if yearly is not None else []),
         "- Les chiffres publiés sont arrondis : taux à 4 décimales, délais à 1 décimale (arrondi au plus "
         "proche, les demis s'éloignant de zéro) ; les effectifs sont exacts.",
         "",
         "## Révisions",
         "",
-        "`revisions.csv` liste chaque chiffre de la publication précédente dont la valeur, le numérateur ou le "
+        "`revisions.csv` liste chaque chiffre (mensuel ou annuel : la colonne `fichier` dit lequel, `mois` ou "
+        "`annee` sa période) de la publication précédente dont la valeur, le numérateur ou le "
         "dénominateur publiés ont changé (une case devenue secrète ou sortie du secret comprise), avec "
         "l'ancienne et la nouvelle valeur. Le motif est, dans cet ordre :",
         "",
-        "1. `correction` : un fichier du mois du chiffre a été relivré et a remplacé celui de la publication "
+        "1. `correction` : un fichier du mois du chiffre (d'un mois de l'année, pour un chiffre annuel) a été relivré et a remplacé celui de la publication "
         "précédente, ou un chiffre définitif a changé, ou la ligne a disparu ;",
         "2. `maturite` : le chiffre est passé de provisoire à définitif ;",
         "3. `nouvelle_livraison` : un chiffre provisoire a bougé parce que de nouveaux fichiers sont arrivés.",
@@ -233,7 +242,9 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         "secret secondaire respecté (le contrôle attaque la table publiée avec ces relations et refuse la "
         "publication si une case secrète peut être retrouvée ou réduite à moins de trois valeurs), chaque territoire du référentiel présent pour chaque mois et chaque "
         "indicateur, taux entre 0 et 1, fichiers CSV et Parquet identiques, et `frictionless validate` sur "
-        "`datapackage.json`. Les résultats sont dans `validation/`.",
+        "`datapackage.json`. Les chiffres annuels passent les mêmes contrôles (schéma, secret, attaque de la table "
+        "des entrées et cohortes, l'année tenant lieu de mois), plus un contrôle propre : aucun chiffre annuel de "
+        "stock publié quand la case mensuelle qu'il copie est secrète. Les résultats sont dans `validation/`.",
         "",
     ]
     return "\n".join(lines)

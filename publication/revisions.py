@@ -29,9 +29,16 @@ from publication.table import KEY
 VALUES = ["valeur", "numerateur", "denominateur"]
 
 
-def read_published(folder: Path) -> pl.DataFrame:
-    """A publication's indicateurs.csv, every column as text (empty → null)."""
-    return pl.read_csv(folder / "indicateurs.csv", infer_schema=False)
+MONTHLY_FILE = "indicateurs.csv"
+YEARLY_FILE = "indicateurs_annuels.csv"
+YEARLY_KEY = ["annee" if k == "mois" else k for k in KEY]
+
+
+def read_published(folder: Path, name: str = MONTHLY_FILE) -> pl.DataFrame | None:
+    """A publication's indicateurs.csv (or `name`), every column as text (empty → null); None
+    when the publication has no such file (a publication older than the yearly figures)."""
+    path = folder / name
+    return pl.read_csv(path, infer_schema=False) if path.exists() else None
 
 
 def replaced_months(previous_manifest: dict | None, current_deliveries: list[dict]) -> set[str]:
@@ -52,30 +59,36 @@ def replaced_months(previous_manifest: dict | None, current_deliveries: list[dic
 
 
 def compute_revisions(previous: pl.DataFrame, current: pl.DataFrame, previous_date: str,
-                      corrected_months: set[str]) -> pl.DataFrame:
-    """Revisions between two published tables (text columns as in indicateurs.csv)."""
+                      corrected_months: set[str], period: str = "mois") -> pl.DataFrame:
+    """Revisions between two published tables (text columns as in indicateurs.csv, or as in
+    indicateurs_annuels.csv with `period="annee"`: a yearly figure is corrected when a delivery
+    of one of its year's months was replaced)."""
     cols = [name for name, *_ in REVISION_COLUMNS]
-    prev = previous.select(*KEY, *[pl.col(c).alias(f"{c}_old") for c in [*VALUES, "statut"]])
-    cur = current.select(*KEY, *[pl.col(c).cast(pl.String).alias(f"{c}_new") for c in [*VALUES, "statut"]],
+    key = KEY if period == "mois" else YEARLY_KEY
+    corrected = (sorted(corrected_months) if period == "mois" else sorted({m[:4] for m in corrected_months}))
+    prev = previous.select(*key, *[pl.col(c).alias(f"{c}_old") for c in [*VALUES, "statut"]])
+    cur = current.select(*key, *[pl.col(c).cast(pl.String).alias(f"{c}_new") for c in [*VALUES, "statut"]],
                          pl.lit(True).alias("_present"))
-    both = prev.join(cur.with_columns(pl.col(k).cast(pl.String) for k in KEY), on=KEY, how="left")
+    both = prev.join(cur.with_columns(pl.col(k).cast(pl.String) for k in key), on=key, how="left")
     changed = pl.any_horizontal([pl.col(f"{c}_old").ne_missing(pl.col(f"{c}_new")) for c in VALUES])
     gone = pl.col("_present").is_null()
     revised = both.filter(changed | gone)
-    motif = (pl.when(gone | pl.col("mois").is_in(sorted(corrected_months)) | (pl.col("statut_old") == "definitif"))
+    motif = (pl.when(gone | pl.col(period).is_in(corrected) | (pl.col("statut_old") == "definitif"))
              .then(pl.lit("correction"))
              .when((pl.col("statut_old") == "provisoire") & (pl.col("statut_new") == "definitif"))
              .then(pl.lit("maturite"))
              .otherwise(pl.lit("nouvelle_livraison")))
     out = revised.select(
-        *KEY,
+        *key,
         pl.col("valeur_old").alias("valeur_precedente"), pl.col("valeur_new").alias("valeur_nouvelle"),
         pl.col("numerateur_old").alias("numerateur_precedent"), pl.col("numerateur_new").alias("numerateur_nouveau"),
         pl.col("denominateur_old").alias("denominateur_precedent"),
         pl.col("denominateur_new").alias("denominateur_nouveau"),
         pl.col("statut_old").alias("statut_precedent"), pl.col("statut_new").alias("statut_nouveau"),
-        motif.alias("motif"), pl.lit(previous_date).alias("publication_precedente"))
-    return out.select(cols).sort(KEY)
+        motif.alias("motif"), pl.lit(previous_date).alias("publication_precedente"),
+        pl.lit(MONTHLY_FILE if period == "mois" else YEARLY_FILE).alias("fichier"))
+    out = out.with_columns(pl.lit(None, pl.String).alias("annee" if period == "mois" else "mois"))
+    return out.select(cols).sort(key)
 
 
 def empty_revisions() -> pl.DataFrame:
@@ -83,13 +96,20 @@ def empty_revisions() -> pl.DataFrame:
 
 
 def write_revisions(folder: Path, current_csv: pl.DataFrame, previous_folder: Path | None,
-                    current_deliveries: list[dict]) -> pl.DataFrame:
+                    current_deliveries: list[dict], current_yearly: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Write revisions.csv: the monthly figures' revisions, then the yearly ones (`fichier` tells
+    them apart) when both publications hold indicateurs_annuels.csv."""
     if previous_folder is None:
         revisions = empty_revisions()
     else:
         manifest_path = previous_folder / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
-        revisions = compute_revisions(read_published(previous_folder), current_csv, previous_folder.name,
-                                      replaced_months(manifest, current_deliveries))
+        months = replaced_months(manifest, current_deliveries)
+        parts = [compute_revisions(read_published(previous_folder), current_csv, previous_folder.name, months)]
+        previous_yearly = read_published(previous_folder, YEARLY_FILE)
+        if previous_yearly is not None and current_yearly is not None:
+            parts.append(compute_revisions(previous_yearly, current_yearly, previous_folder.name, months,
+                                           period="annee"))
+        revisions = pl.concat(parts)
     revisions.write_csv(folder / "revisions.csv")
     return revisions

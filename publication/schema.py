@@ -101,11 +101,60 @@ def indicateurs_schema(indicator_codes: list[str], mois_type: str = "string",
     return {"fields": [fields[c] for c in COLUMNS], "primaryKey": list(KEY), "missingValues": [""]}
 
 
+ANNEE_DESCRIPTION = ("Année civile de référence (AAAA). Stocks : chiffre de décembre, ou du dernier mois calculé de "
+                     "l'année ; entrées et cohortes : sur l'année (voir README.md).")
+
+
+def indicateurs_annuels_schema(indicator_codes: list[str],
+                               territory_codes: dict[str, list[str]] | None = None) -> dict:
+    """Table Schema of indicateurs_annuels.csv / .parquet: the monthly one with `annee` (integer) in
+    place of `mois`."""
+    schema = indicateurs_schema(indicator_codes, territory_codes=territory_codes)
+    fields = [({"name": "annee", "type": "integer", "description": ANNEE_DESCRIPTION,
+                "constraints": {"required": True, "minimum": 2000, "maximum": 2100}}
+               if f["name"] == "mois" else f) for f in schema["fields"]]
+    return {**schema, "fields": fields, "primaryKey": ["annee" if k == "mois" else k for k in schema["primaryKey"]]}
+
+
+CIBLES_DESCRIPTIONS = {
+    "libelle_indicateur": "Libellé de l'indicateur ; vide pour un indicateur qui n'est pas encore calculé.",
+    "mois": "Mois de référence (AAAA-MM) du chiffre mensuel que la cible concerne.",
+    "valeur_cible": "Valeur cible : une part entre 0 et 1 pour les taux, des jours pour les délais, des "
+                    "personnes pour les effectifs.",
+    "sens": "minimum : la cible est atteinte quand valeur − valeur_cible ≥ 0 ; maximum : quand "
+            "valeur − valeur_cible ≤ 0.",
+    "source": "Texte qui fixe la cible.",
+}
+
+
+def cibles_schema(indicator_codes: list[str], territory_codes: dict[str, list[str]] | None = None) -> dict:
+    """Table Schema of cibles.csv (publication.cibles)."""
+    from publication.cibles import COLUMNS, KEY, SENS
+
+    base = {f["name"]: f for f in indicateurs_schema(indicator_codes, territory_codes=territory_codes)["fields"]}
+    # a target may name an indicator not computed yet (marts.cibles holds the seed's every row on the
+    # grid): no enum on `indicateur`, and its label is empty
+    base["indicateur"]["constraints"] = {"required": True}
+    base["libelle_indicateur"] = _field("libelle_indicateur", "string")
+    extra = {
+        "mois": _field("mois", "string", required=True, pattern=MOIS_PATTERN),
+        "valeur_cible": _field("valeur_cible", "number", required=True, minimum=0),
+        "sens": _field("sens", "string", required=True, enum=SENS),
+        "source": _field("source", "string", required=True),
+    }
+    fields = []
+    for c in COLUMNS:
+        f = dict(extra.get(c) or base[c])
+        f["description"] = CIBLES_DESCRIPTIONS.get(c, f.get("description"))
+        fields.append(f)
+    return {"fields": fields, "primaryKey": list(KEY), "missingValues": [""]}
+
+
 REVISION_COLUMNS = [
     ("indicateur", "string", True, "Code de l'indicateur."),
     ("niveau", "string", True, "Niveau géographique."),
     ("code_territoire", "string", True, "Code du territoire."),
-    ("mois", "string", True, "Mois de référence (AAAA-MM)."),
+    ("mois", "string", False, "Mois de référence (AAAA-MM) ; vide pour un chiffre annuel (voir annee)."),
     ("ventilation", "string", True, "Ventilation."),
     ("modalite", "string", True, "Catégorie de la ventilation."),
     ("valeur_precedente", "number", False, "Valeur publiée dans la publication précédente (vide si secret)."),
@@ -118,7 +167,12 @@ REVISION_COLUMNS = [
     ("statut_nouveau", "string", False, "Statut dans cette publication (vide si la ligne a disparu)."),
     ("motif", "string", True, "Raison de la révision : nouvelle_livraison, maturite ou correction (voir README.md)."),
     ("publication_precedente", "string", True, "Dossier de la publication précédente (AAAA-MM-JJ-NN : date et numéro d'ordre dans la journée)."),
+    ("fichier", "string", True, "Fichier du chiffre révisé : indicateurs.csv (chiffres mensuels) ou "
+                                "indicateurs_annuels.csv (chiffres annuels)."),
+    ("annee", "integer", False, "Année de référence d'un chiffre annuel (AAAA) ; vide pour un chiffre mensuel."),
 ]
+REVISION_FILES = ["indicateurs.csv", "indicateurs_annuels.csv"]
+REVISION_KEY = ["fichier", "indicateur", "niveau", "code_territoire", "mois", "annee", "ventilation", "modalite"]
 MOTIFS = ["nouvelle_livraison", "maturite", "correction"]
 
 
@@ -133,15 +187,20 @@ def revisions_schema() -> dict:
             cons["enum"] = STATUTS
         if name == "mois":
             cons["pattern"] = MOIS_PATTERN
+        if name == "fichier":
+            cons["enum"] = REVISION_FILES
         if cons:
             field["constraints"] = cons
         fields.append(field)
-    return {"fields": fields, "primaryKey": list(KEY), "missingValues": [""]}
+    # a monthly revision has no annee, a yearly one no mois: the key holds both (frictionless accepts
+    # an empty cell in a composite key) and the file they belong to
+    return {"fields": fields, "primaryKey": list(REVISION_KEY), "missingValues": [""]}
 
 
 def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built_at: str,
                       producer: str = DEFAULT_OPENDATA_PRODUCER, contact: str | None = None,
-                      territory_codes: dict[str, list[str]] | None = None, workbook: Path | None = None) -> Path:
+                      territory_codes: dict[str, list[str]] | None = None, workbook: Path | None = None,
+                      yearly: bool = False, targets: bool = False) -> Path:
     """Write datapackage.json. `workbook`: indicateurs.xlsx, listed as a file resource (its size and
     SHA-256, which `frictionless validate` checks): its table is the CSV's, whose schema describes it;
     frictionless reads no xlsx here (no openpyxl), so it is not declared as a tabular resource."""
@@ -170,6 +229,22 @@ def write_datapackage(folder: Path, indicator_codes: list[str], date: str, built
              "schema": revisions_schema()},
         ],
     }
+    if yearly:  # indicateurs_annuels.csv / .parquet (publication.annuels)
+        annuels = indicateurs_annuels_schema(indicator_codes, territory_codes=territory_codes)
+        package["resources"][2:2] = [
+            {"name": "indicateurs_annuels", "path": "indicateurs_annuels.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": csv_dialect,
+             "description": "Chiffres annuels (année civile), masqués comme les chiffres mensuels : voir README.md.",
+             "schema": annuels},
+            {"name": "indicateurs_annuels_parquet", "path": "indicateurs_annuels.parquet",
+             "profile": "tabular-data-resource", "format": "parquet", "mediatype": "application/vnd.apache.parquet",
+             "schema": {**annuels, "missingValues": ["", "nan"]}}]
+    if targets:  # cibles.csv (publication.cibles)
+        package["resources"].insert(len(package["resources"]) - 1, {
+            "name": "cibles", "path": "cibles.csv", "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "dialect": csv_dialect,
+            "description": "Cibles des chiffres mensuels (publiques, non masquées) : voir README.md.",
+            "schema": cibles_schema(indicator_codes, territory_codes=territory_codes)})
     if workbook is not None and workbook.exists():
         package["resources"].insert(2, {
             "name": "indicateurs_xlsx", "type": "file", "path": workbook.name, "format": "xlsx",

@@ -141,6 +141,14 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
         masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance, reports)
     else:
         masked = masker(indicateurs.select(CELLS), territories_of(dim_territoires), threshold)
+    return labelled(masked, dim_indicateurs, dim_territoires, appartenance)
+
+
+def labelled(masked: pl.DataFrame, dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame,
+             appartenance: pl.DataFrame | None = None, period: str = "mois") -> pl.DataFrame:
+    """Masked cells (CELLS, with `period` for `mois`) labelled, rounded and sorted for reading:
+    the open-data table. `period`: `mois` (dates, written `YYYY-MM`) or `annee` (integers), the
+    yearly table (publication.annuels) having `annee` in place of `mois`."""
     order = dim_indicateurs.select(
         "indicateur", pl.col("libelle").alias("libelle_indicateur"),
         (pl.col("ordre") if "ordre" in dim_indicateurs.columns else pl.lit(0)).alias("_ordre"))
@@ -148,16 +156,18 @@ def published_table(indicateurs: pl.DataFrame, dim_indicateurs: pl.DataFrame, di
     decimals = pl.col("indicateur").replace_strict(
         indicator_decimals(dim_indicateurs), default=None, return_dtype=pl.Int64)
     rounded = round_column("valeur", decimals)
+    period_text = (pl.col("mois").dt.strftime("%Y-%m") if period == "mois" else pl.col(period).cast(pl.Int64))
     out = (masked.with_columns(valeur=rounded.cast(pl.Float64))
            .join(order, on="indicateur", how="left")
            .join(labels, on=["niveau", "code_territoire"], how="left")
            .join(parents_of(dim_territoires, appartenance), on=["niveau", "code_territoire"], how="left")
-           .with_columns(motif_valeur_vide=empty_value_reason(),
-                         mois=pl.col("mois").dt.strftime("%Y-%m"),
+           .with_columns(period_text.alias(period), motif_valeur_vide=empty_value_reason(),
                          _niveau=pl.col("niveau").replace_strict(
                              {n: i for i, n in enumerate(NIVEAUX)}, default=len(NIVEAUX), return_dtype=pl.Int64))
-           .sort("_ordre", "indicateur", "_niveau", "code_territoire", "mois", "ventilation", "modalite"))
-    return out.select([pl.col(c).cast(t) for c, t in PARQUET_SCHEMA.items()])
+           .sort("_ordre", "indicateur", "_niveau", "code_territoire", period, "ventilation", "modalite"))
+    schema = PARQUET_SCHEMA if period == "mois" else {(period if c == "mois" else c): (pl.Int64 if c == "mois" else t)
+                                                      for c, t in PARQUET_SCHEMA.items()}
+    return out.select([pl.col(c).cast(t) for c, t in schema.items()])
 
 
 def empty_value_reason() -> pl.Expr:

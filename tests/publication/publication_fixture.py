@@ -3,7 +3,7 @@
 Territories: FR; régions 53 (départements 35, 56) and 93 (13, 84); bassins B35 (in 35), BX
 (56 and 13: it spans both régions), B13 (13), B84 (84). Indicators: beneficiaires_sdd (count),
 taux_orientation_15j (rate), delai_orientation_moyen_j (mean delay). Months 2024-01 and 2024-02
-(CAF files delivered from 2023-12 to 2024-02).
+(CAF files delivered from 2023-12 to 2024-02). Yearly figures of 2024 and targets (annuels=True).
 """
 
 from __future__ import annotations
@@ -102,6 +102,44 @@ def indicateurs_frame(figures=FIGURES) -> pl.DataFrame:
         "valeur": pl.Float64, "statut": pl.String})
 
 
+# Yearly figures of 2024 (marts.indicateurs_annuels, ensemble rows): the inflow figures, hand-made and
+# additive (FR = Σ départements = Σ bassins; 53 = 35 + 56; 93 = 13 + 84; B35 = 35; B84 = 84; BX holds
+# all of 56 and part of 13), per territory in ORDER; the stock figure (beneficiaires_sdd) is the copy of
+# the last month of 2024 of the monthly figures (yearly_frame).
+FIGURES_ANNUELLES = {
+    "taux_orientation_15j": [(n, d, n / d, "provisoire") for n, d in
+                             ((114, 183), (19, 53), (95, 130), (15, 28), (4, 25), (60, 80), (35, 50),
+                              (15, 28), (24, 45), (40, 60), (35, 50))],
+    "delai_orientation_moyen_j": [(None, d, v, "provisoire") for d, v in
+                                  ((145, 9.31), (35, 11.14), (110, 8.52), (20, 10.5), (15, 12.0), (70, 8.25),
+                                   (40, 9.0), (20, 10.5), (25, 11.2), (60, 8.0), (40, 9.0))],
+}
+STOCKS = ["beneficiaires_sdd"]
+CIBLE_SOURCE = "Instruction 2023/192, annexe 4, volet 2 §4.2 : Objectif = 100 %"
+
+
+def yearly_frame(indicateurs: pl.DataFrame, figures=FIGURES_ANNUELLES) -> pl.DataFrame:
+    """marts.indicateurs_annuels of the fixture: the stock rows copy the last month of each year
+    (provisoire: December is not computed), the inflow rows are `figures` (year 2024)."""
+    last = indicateurs.filter(pl.col("indicateur").is_in(STOCKS)).with_columns(annee=pl.col("mois").dt.year())
+    last = last.filter(pl.col("mois") == pl.col("mois").max().over("annee"))
+    stocks = last.select("indicateur", "niveau", "code_territoire", pl.col("annee").cast(pl.Int32), "ventilation",
+                         "modalite", "numerateur", "denominateur", "valeur",
+                         pl.when(pl.col("mois").dt.month() == 12).then(pl.col("statut"))
+                         .otherwise(pl.lit("provisoire")).alias("statut"))
+    rows = [(ind, NIVEAU[code], code, 2024, "ensemble", "ensemble", num, den, val, statut)
+            for ind, cells in figures.items() for code, (num, den, val, statut) in zip(ORDER, cells)]
+    flows = pl.DataFrame(rows, orient="row", schema=stocks.schema)
+    return pl.concat([stocks, flows])
+
+
+def cibles_frame(indicateurs: pl.DataFrame) -> pl.DataFrame:
+    """marts.cibles of the fixture: taux_orientation_15j ≥ 1.0 for every territory and month."""
+    return (indicateurs.filter((pl.col("indicateur") == "taux_orientation_15j") & (pl.col("ventilation") == "ensemble"))
+            .select("indicateur", "niveau", "code_territoire", "mois", valeur_cible=pl.lit(1.0),
+                    sens=pl.lit("minimum"), source=pl.lit(CIBLE_SOURCE)))
+
+
 def livraisons_frame(livraisons=LIVRAISONS, replaced=()) -> pl.DataFrame:
     rows = []
     for id_, type_, prod, mois, sha in livraisons:
@@ -129,7 +167,8 @@ def personnes_frame() -> pl.DataFrame:
 
 
 def make_snapshot(settings, *, indicateurs: pl.DataFrame | None = None, livraisons: pl.DataFrame | None = None,
-                  personnes: bool = False, name: str | None = None, extra: dict | None = None) -> Path:
+                  personnes: bool = False, name: str | None = None, extra: dict | None = None,
+                  annuels: bool = True) -> Path:
     """Write a snapshot file holding the marts and make it current."""
     settings.snapshots.mkdir(parents=True, exist_ok=True)
     n = len(list(settings.snapshots.glob("socle_*.duckdb")))
@@ -163,6 +202,9 @@ def make_snapshot(settings, *, indicateurs: pl.DataFrame | None = None, livraiso
                   "fct_quarantaine_motifs": quarantaine, "fct_liaison": liaison}
         if personnes:
             tables["fct_personnes_mois"] = personnes_frame()
+        if annuels:  # the yearly figures and the targets (issue #20)
+            tables["indicateurs_annuels"] = yearly_frame(ind)
+            tables["cibles"] = cibles_frame(ind)
         tables.update(extra or {})
         for table, frame in tables.items():
             con.register("_f", frame)

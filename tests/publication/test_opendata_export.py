@@ -40,7 +40,8 @@ def test_folder_layout_and_latest(published):
     assert published == root / "2024-03-05-01"
     assert (root / "latest").is_symlink() and (root / "latest").readlink() == Path("2024-03-05-01")
     assert sorted(p.name for p in published.iterdir()) == [
-        "README.md", "datapackage.json", "indicateurs.csv", "indicateurs.parquet", "indicateurs.xlsx", "manifest.json",
+        "README.md", "cibles.csv", "datapackage.json", "indicateurs.csv", "indicateurs.parquet",
+        "indicateurs.xlsx", "indicateurs_annuels.csv", "indicateurs_annuels.parquet", "manifest.json",
         "revisions.csv", "validation"]
     assert sorted(p.name for p in (published / "validation").iterdir()) == [
         "attaque.json", "controles.json", "frictionless.json", "great_expectations.json"]
@@ -114,7 +115,10 @@ def test_frictionless_validate_passes(published):
     report = json.loads(proc.stdout)
     assert proc.returncode == 0 and report["valid"], report
     assert sorted(t["name"] for t in report["tasks"]) == [
-        "indicateurs", "indicateurs_parquet", "indicateurs_xlsx", "revisions"]
+        "cibles", "indicateurs", "indicateurs_annuels", "indicateurs_annuels_parquet", "indicateurs_parquet",
+        "indicateurs_xlsx", "revisions"]
+    assert {t["name"]: t["stats"]["rows"] for t in report["tasks"] if t["name"] in ("cibles", "indicateurs_annuels")} == {
+        "cibles": 22, "indicateurs_annuels": 33}
     package = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
     schema = package["resources"][0]["schema"]
     assert schema["primaryKey"] == ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"]
@@ -136,7 +140,8 @@ def test_manifest_and_readme(published):
         "L-ori-13-2024-02", "L-ori-35-2024-02", "L-rsa-2023-12", "L-rsa-2024-01", "L-rsa-2024-02"]
     assert manifest["livraisons"][3]["sha256"] == "b" * 64
     assert {f["nom"] for f in manifest["fichiers"]} == {
-        "indicateurs.csv", "indicateurs.parquet", "indicateurs.xlsx", "datapackage.json", "README.md", "revisions.csv"}
+        "indicateurs.csv", "indicateurs.parquet", "indicateurs.xlsx", "datapackage.json", "README.md", "revisions.csv",
+        "indicateurs_annuels.csv", "indicateurs_annuels.parquet", "cibles.csv"}
     assert len(manifest["instantane"]["sha256"]) == 64
     assert "commit" in manifest["version_code"]
     readme = (published / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,139 @@
+"""The yearly table of the open data: marts.indicateurs_annuels masked "the same way" (publication.md).
+
+Published: the `ensemble` rows only, like the monthly table (publication.table.read_indicateurs:
+the breakdown rows wait for their masking). Two kinds of yearly figures, two maskings:
+
+- **stock** figures (dim_indicateurs.chiffre_annuel = 'stock'; socle/populations.csv, column
+  `annuel` = `decembre`, for a snapshot whose dimension lacks the column) are copies of one
+  monthly figure: December of the year, or its last computed month. Each takes **exactly** the
+  mask of that monthly cell in the masked monthly table: secret there, secret here; published
+  there, published here. A yearly copy then shows nothing the monthly table does not already show.
+- **inflow and cohort** figures (`flux`, `cohorte`) form a table of their own with the monthly
+  table's structure (the nation = Σ départements, a région = Σ its départements, bassins within
+  départements, the same populations' identities): they are masked by the same audited call,
+  socle.masking.mask_with_report, with the year as the period key (`period="annee"`), and the
+  publication gate attacks them the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import polars as pl
+
+from publication.table import CELLS, PUBLISHED_VENTILATION, territories_of
+from socle.masking import SECRET, mask_with_report, primary_secret
+from socle.relations import POPULATIONS_FILE
+
+PERIOD = "annee"
+YEARLY_CELLS = [PERIOD if c == "mois" else c for c in CELLS]
+YEARLY_KEY = ["indicateur", "niveau", "code_territoire", PERIOD, "ventilation", "modalite"]
+STOCK = "stock"
+MART = "indicateurs_annuels"
+
+
+def read_indicateurs_annuels(con) -> pl.DataFrame:
+    """The published rows of marts.indicateurs_annuels (`ensemble` only); None when the snapshot
+    has no yearly mart (a snapshot older than the yearly figures)."""
+    cur = con.cursor()  # its own cursor: the caller's connection may hold a partly fetched result
+    tables = set(cur.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    if ("marts", MART) not in tables:
+        return None
+    return cur.sql(f"select {', '.join(YEARLY_CELLS)} from marts.{MART} "
+                   f"where ventilation = '{PUBLISHED_VENTILATION}'").pl()
+
+
+def yearly_kinds(dim_indicateurs: pl.DataFrame) -> dict[str, str]:
+    """indicateur → how its yearly figure is made (`stock`, `flux`, `cohorte`): the dimension's
+    chiffre_annuel when it has it, else socle/populations.csv (`decembre` → stock)."""
+    if "chiffre_annuel" in dim_indicateurs.columns:
+        return dict(zip(dim_indicateurs["indicateur"], dim_indicateurs["chiffre_annuel"]))
+    out: dict[str, str] = {}
+    with POPULATIONS_FILE.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out[row["indicateur"]] = STOCK if row["annuel"] == "decembre" else row["annuel"]
+    return out
+
+
+def stock_indicators(dim_indicateurs: pl.DataFrame) -> list[str]:
+    return sorted(code for code, kind in yearly_kinds(dim_indicateurs).items() if kind == STOCK)
+
+
+def copied_month(monthly: pl.DataFrame) -> pl.DataFrame:
+    """The month each stock yearly figure copies: December of the year, else the last computed
+    month of the year (the latest month of the year the monthly table holds for that cell)."""
+    return (monthly.with_columns(pl.col("mois").dt.year().cast(pl.Int64).alias(PERIOD))
+            .group_by("indicateur", "niveau", "code_territoire", PERIOD, "ventilation", "modalite")
+            .agg(pl.col("mois").max().alias("mois_copie")))
+
+
+def mask_stocks(stocks: pl.DataFrame, monthly_masked: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Stock yearly cells with the mask of the monthly cell they copy (plus, defensively, the
+    primary rule on their own figures: a copy that differed from its month would still be safe)."""
+    month_of = copied_month(monthly_masked)
+    secret_month = monthly_masked.select("indicateur", "niveau", "code_territoire", "ventilation", "modalite",
+                                         pl.col("mois").alias("mois_copie"),
+                                         (pl.col("statut") == SECRET).alias("_secret_mois"))
+    keyed = (stocks.with_columns(pl.col(PERIOD).cast(pl.Int64))
+             .join(month_of, on=YEARLY_KEY, how="left")
+             .join(secret_month, on=["indicateur", "niveau", "code_territoire", "ventilation", "modalite",
+                                     "mois_copie"], how="left"))
+    hit = pl.col("_secret_mois").fill_null(False) | primary_secret(threshold)
+    return keyed.with_columns(
+        valeur=pl.when(hit).then(None).otherwise(pl.col("valeur")),
+        numerateur=pl.when(hit).then(None).otherwise(pl.col("numerateur")),
+        denominateur=pl.when(hit).then(None).otherwise(pl.col("denominateur")),
+        statut=pl.when(hit).then(pl.lit(SECRET)).otherwise(pl.col("statut"))).select(YEARLY_CELLS)
+
+
+def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_indicateurs: pl.DataFrame,
+                        dim_territoires: pl.DataFrame, threshold: int,
+                        appartenance: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
+    """The yearly cells masked (YEARLY_CELLS, values unrounded) and a summary of the masking:
+    stock figures take their monthly cell's mask, inflow and cohort figures are masked as a
+    table of their own (socle.masking, period `annee`)."""
+    yearly = yearly.select(YEARLY_CELLS).with_columns(pl.col(PERIOD).cast(pl.Int64))
+    is_stock = pl.col("indicateur").is_in(stock_indicators(dim_indicateurs))
+    stocks = mask_stocks(yearly.filter(is_stock), monthly_masked.select(CELLS), threshold)
+    flows = yearly.filter(~is_stock)
+    summary: dict = {"cellules_stock": stocks.height,
+                     "cellules_stock_masquees": stocks.filter(pl.col("statut") == SECRET).height}
+    if flows.height:
+        flows, report = mask_with_report(flows, territories_of(dim_territoires), threshold, appartenance,
+                                         period=PERIOD)
+        summary["flux_et_cohortes"] = report.summary()
+    else:
+        summary["flux_et_cohortes"] = None
+    masked = pl.concat([stocks, flows.select(YEARLY_CELLS)])
+    summary["cellules_masquees"] = masked.filter(pl.col("statut") == SECRET).height
+    return masked, summary
+
+
+def flow_rows(table: pl.DataFrame, stock_codes: list[str]) -> pl.DataFrame:
+    """The inflow and cohort rows of a yearly table: the table the gate attacks."""
+    return table.filter(~pl.col("indicateur").is_in(stock_codes))
+
+
+def exposed_stock_copies(yearly: pl.DataFrame, monthly: pl.DataFrame, stock_codes: list[str]) -> pl.DataFrame:
+    """From the published files (yearly `annee` integer, monthly `mois` YYYY-MM): one row per
+    stock yearly cell published while the monthly cell it copies is secret (`copie_revelatrice`
+    names it), or null rows. The copied month: the latest month of the year in the monthly file."""
+    key = ["indicateur", "niveau", "code_territoire", "ventilation", "modalite"]
+    months = monthly.filter(pl.col("indicateur").is_in(stock_codes)).with_columns(
+        pl.col("mois").str.slice(0, 4).cast(pl.Int64).alias(PERIOD))
+    last = months.group_by(*key, PERIOD).agg(pl.col("mois").max())
+    secret = months.select(*key, "mois", (pl.col("statut") == SECRET).alias("_secret_mois"))
+    copies = (yearly.filter(pl.col("indicateur").is_in(stock_codes)).select(*key, PERIOD, "statut")
+              .join(last, on=[*key, PERIOD], how="left").join(secret, on=[*key, "mois"], how="left"))
+    bad = pl.col("_secret_mois").fill_null(False) & (pl.col("statut") != SECRET)
+    frame = copies.select(pl.when(bad).then(pl.concat_str(
+        [pl.col("indicateur"), pl.lit(" | "), pl.col("niveau"), pl.lit(" "), pl.col("code_territoire"),
+         pl.lit(" | "), pl.col(PERIOD).cast(pl.String), pl.lit(" (copie de "), pl.col("mois"),
+         pl.lit(", secret)")])).alias("copie_revelatrice"))
+    return frame if frame.height else pl.DataFrame({"copie_revelatrice": [None]}, schema={"copie_revelatrice": pl.String})
+
+
+def write_yearly(folder: Path, table: pl.DataFrame, text: pl.DataFrame) -> None:
+    text.write_csv(folder / "indicateurs_annuels.csv")
+    table.write_parquet(folder / "indicateurs_annuels.parquet", compression="zstd", statistics=True)
