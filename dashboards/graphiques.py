@@ -111,3 +111,32 @@ def texte_alternatif(serie: pl.DataFrame, libelle: str, type_indicateur: str, li
     a, b = mine[0], mine[-1]
     return (f"{libelle}, {libelle_territoire} : {fmt.valeur(a['valeur'], type_indicateur)} en "
             f"{fmt.mois_long(a['mois'])}, {fmt.valeur(b['valeur'], type_indicateur)} en {fmt.mois_long(b['mois'])}.")
+
+
+def entonnoir(rows: list[dict]) -> dict:
+    """The stock funnel as horizontal bars, steps in their order (rows of `entonnoir.donnees_graphique`).
+    A masked step draws no bar: only its text (« secret ») sits at the start of its line. Provisional
+    counts are drawn hollow (outlined), as the provisional points of the time series."""
+    y = {"field": "etape", "type": "nominal", "sort": {"field": "ordre"}, "title": None,
+         "axis": {"labelLimit": 420, "labelFontSize": 13}}
+    tooltip = [{"field": "etape", "title": "Étape"}, {"field": "affiche", "title": "Effectif"},
+               {"field": "statut", "title": "Statut"}]
+    plus_grand = max([r["effectif"] for r in rows if r["effectif"] is not None], default=0)
+    x_scale = {"domain": [0, max(1, plus_grand) * 1.3], "nice": False}  # room for the text after the bar
+    return {
+        "height": 44 * max(1, len(rows)), "data": {"values": rows}, "config": _CONFIG,
+        "encoding": {"y": y},
+        "layer": [
+            {"mark": {"type": "bar", "color": BLEU_FRANCE, "stroke": BLEU_FRANCE, "strokeWidth": 2},
+             "encoding": {"x": {"field": "effectif", "type": "quantitative", "title": "Personnes",
+                                "scale": x_scale, "axis": {"labelExpr": _AXE_FR["effectif"]}},
+                          "fillOpacity": {"condition": {"test": "datum.statut === 'provisoire'", "value": 0.15},
+                                          "value": 1},
+                          "tooltip": tooltip}},
+            {"mark": {"type": "text", "align": "left", "dx": 6, "fontSize": 13, "color": "#161616"},
+             "encoding": {"x": {"field": "x_texte", "type": "quantitative", "scale": x_scale},
+                          "text": {"field": "affiche"},
+                          "tooltip": tooltip},
+             "transform": [{"calculate": "datum.effectif === null ? 0 : datum.effectif", "as": "x_texte"}]},
+        ],
+    }

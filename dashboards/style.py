@@ -62,6 +62,19 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-table tbody tr:nth-child(even) td, .socle-table tbody tr:nth-child(even) th {{ background: {GRIS['975']}; }}
 .socle-table td.socle-td-secret {{ color: {GRIS['200']}; font-style: italic; }}
 .socle-table td.socle-td-provisoire {{ color: #B34000; }}
+.socle-parcours {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem;
+  margin: .5rem 0 1rem 0; }}
+.socle-etapes-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; max-width: 60rem; }}
+.socle-etapes-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
+.socle-etapes {{ border-collapse: collapse; width: 100%; font-size: .95rem; }}
+.socle-etapes caption {{ caption-side: top; text-align: left; font-weight: 700; padding: .25rem 0 .5rem 0;
+  color: {GRIS['50']}; }}
+.socle-etapes th, .socle-etapes td {{ padding: .45rem .75rem; border-bottom: 1px solid {GRIS['900']};
+  text-align: right; }}
+.socle-etapes thead th {{ background: {GRIS['975']}; border-bottom: 2px solid {BLEU_FRANCE}; }}
+.socle-etapes th[scope="row"], .socle-etapes thead th:first-child {{ text-align: left; }}
+.socle-etapes td.socle-td-secret {{ color: {GRIS['200']}; font-style: italic; }}
+.socle-etapes td.socle-td-provisoire {{ color: #B34000; }}
 .socle-note {{ font-size: .8rem; color: {GRIS['425']}; font-weight: 400; }}
 .socle-texte {{ font-size: 1.05rem; line-height: 1.6; max-width: 60rem; }}
 .socle-table-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
@@ -188,5 +201,5 @@ def carte(r: dict, libelle_parent: str | None, mois) -> str:
             f'{cible_html}{"".join(lignes)}{comp_html}</div>')
 
 
-def grille(cartes_html: list[str]) -> None:
-    st.markdown(f'<div class="socle-grille">{"".join(cartes_html)}</div>', unsafe_allow_html=True)
+def grille(cartes_html: list[str], classe: str = "socle-grille") -> None:
+    st.markdown(f'<div class="{escape(classe)}">{"".join(cartes_html)}</div>', unsafe_allow_html=True)

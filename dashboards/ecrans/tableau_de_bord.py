@@ -11,7 +11,7 @@ import streamlit as st
 from dashboards import couverture, exports, fenetres, graphiques, queries, selection, style
 from dashboards import formatting as fmt
 from dashboards.data import Snapshot
-from dashboards.ecrans import commun
+from dashboards.ecrans import commun, entonnoir
 
 CIBLES = ("Quand une cible est fixée pour le mois, la carte la donne avec l'écart (chiffre moins cible) et dit si "
           "elle est atteinte.")
@@ -81,9 +81,10 @@ def tableau_html(snapshot: Snapshot, heads: list[str], rows: list[dict], titre: 
             f'<thead><tr><th scope="col">Territoire</th>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def _cartes(snapshot: Snapshot, sel: selection.Selection, lib_parent: str | None) -> None:
+def _cartes(snapshot: Snapshot, sel: selection.Selection, lib_parent: str | None) -> pl.DataFrame:
     rows = queries.cartes(snapshot.cle, sel.niveau, sel.code, sel.mois)
     style.grille([style.carte(r, lib_parent, sel.mois) for r in rows.iter_rows(named=True)])
+    return rows
 
 
 def _evolution(snapshot: Snapshot, serie: pl.DataFrame, lib: str, lib_parent: str | None) -> None:
@@ -173,9 +174,11 @@ def render() -> None:
     else:
         style.legende("Chaque carte donne le chiffre national du mois et son évolution sur un mois et sur un an. "
                       f"« provisoire » : chiffre qui peut encore être révisé. {CIBLES}")
-    _cartes(snapshot, sel, lib_parent)
+    rows_cartes = _cartes(snapshot, sel, lib_parent)
     st.download_button("Télécharger les cartes (CSV)", exports.csv(t_cartes), file_name=f"{base}_cartes.csv",
                        mime="text/csv", on_click="ignore", key="dl_cartes")
+
+    entonnoir.render(rows_cartes, lib, lib_parent, sel.mois)
 
     st.header("Évolution dans le temps", anchor="evolution")
     style.legende(f"{escape(lib)} (trait plein, bleu)"

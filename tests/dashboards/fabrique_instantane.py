@@ -39,6 +39,21 @@ INDICATEURS = [
      "part (de 0 à 1)", 8),
     ("taux_retour_emploi_durable_6m", 9, "Taux de retour à l'emploi durable à 6 mois des personnes orientées",
      "taux", "part (de 0 à 1)", 8),
+    ("beneficiaires_orientes", 10, "Bénéficiaires soumis aux droits et devoirs orientés", "effectif", "personnes", 1),
+    ("beneficiaires_en_attente_orientation", 11, "Bénéficiaires soumis aux droits et devoirs en attente "
+     "d'orientation", "effectif", "personnes", 1),
+    ("part_stock_oriente", 12, "Part des bénéficiaires soumis aux droits et devoirs orientés", "taux",
+     "part (de 0 à 1)", 1),
+    ("part_stock_inscrit_ft", 13, "Part des bénéficiaires soumis aux droits et devoirs inscrits à France Travail",
+     "taux", "part (de 0 à 1)", 0),
+    ("part_orientes_contrat_signe", 14, "Part des bénéficiaires orientés ayant signé leur contrat d'engagement",
+     "taux", "part (de 0 à 1)", 1),
+    ("taux_premier_rdv_30j", 15, "Part des nouveaux entrants orientés reçus en premier rendez-vous "
+     "d'accompagnement dans les 30 jours suivant l'orientation", "taux", "part (de 0 à 1)", 10),
+    ("delai_premier_rdv_moyen_j", 16, "Délai moyen du premier rendez-vous d'accompagnement depuis la réception "
+     "de la notification (T0)", "delai_moyen", "jours", 12),
+    ("delai_premier_rdv_median_j", 17, "Délai médian du premier rendez-vous d'accompagnement depuis la réception "
+     "de la notification (T0)", "delai_median", "jours", 12),
 ]
 
 DDL = {
@@ -113,13 +128,18 @@ class Instantane:
 def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier_mois: date = date(2023, 1, 1),
           nb_mois: int = 18, graine: int = 7, bassins_reels: bool = False, petits: dict[str, float] | None = None,
           mois_sans_caf: date | None = None, nom: str = "socle_20250101T000000000000Z.duckdb",
-          pointer: bool = True, decalage: int = 0, non_couverts: tuple[str, ...] = ()) -> Instantane:
+          pointer: bool = True, decalage: int = 0, non_couverts: tuple[str, ...] = (),
+          fixes: dict[tuple[str, date], dict[str, float]] | None = None) -> Instantane:
     """Write a snapshot under home/snapshots and (by default) make it current.
 
     regions: COG region codes kept (None: all 18). petits: département → scale factor (small counts).
     decalage: added to every count (to tell two snapshots apart). non_couverts: départements no file
-    covers (no delivery from them, nobody living there in the CAF/MSA file: all their figures are 0)."""
+    covers (no delivery from them, nobody living there in the CAF/MSA file: all their figures are 0).
+    fixes: (unit code, month) → quantities of that unit set by hand (keys of the unit data: sdd, ne, o15,
+    o1m, dden, dsum, intens, coh, emp, dur, ori, ins, con, r30, r9, rsum), so that a test knows its
+    territory's figures exactly (every level above stays the sum of its units)."""
     rng = random.Random(graine)
+    rng_stock = random.Random(graine * 1000 + 1)  # the stock and parcours quantities: the older draws stay
     petits = {"2B": 0.004, "2A": 0.03} if petits is None else petits
     petits = {**petits, **{d: 0.0 for d in non_couverts}}
     all_regions = {r["code_region"]: r["libelle_region"] for r in _seed("cog_regions")}
@@ -187,6 +207,14 @@ def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier
             data[(u[0], m)] = dict(sdd=sdd + decalage, ne=ne, o15=o15, o1m=o1m, dden=dden, dsum=dden * dmean,
                                    intens=int(sdd * rng.uniform(0.05, 0.15)), coh=coh, emp=emp,
                                    dur=int(emp * rng.uniform(0.3, 0.6)))
+            d = data[(u[0], m)]
+            ori = int(d["sdd"] * rng_stock.uniform(0.7, 0.9))
+            r9 = int(ne * rng_stock.uniform(0.6, 0.85))
+            d.update(ori=ori, ins=int(d["sdd"] * rng_stock.uniform(0.3, 0.5)),
+                     con=int(ori * rng_stock.uniform(0.5, 0.8)), r30=int(dden * rng_stock.uniform(0.3, 0.6)),
+                     r9=r9, rsum=r9 * rng_stock.uniform(25, 60))
+    for key, valeurs in (fixes or {}).items():
+        data[key].update(valeurs)
 
     def agg(unit_codes: list[str], m: date) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -209,28 +237,33 @@ def build(home: Path, *, regions: tuple[str, ...] | None = ("53", "94"), premier
             for ind, _o, _l, typ, _u, retard in INDICATEURS:
                 statut = "provisoire" if lag[ind] < retard else "definitif"
                 sdd, ne = int(a["sdd"]), int(a["ne"])
-                if ind == "beneficiaires_sdd":
-                    num, den = sdd, None
-                elif ind == "nouveaux_entrants":
-                    num, den = ne, None
-                elif ind == "taux_orientation_15j":
-                    num, den = int(a["o15"]), ne
-                elif ind == "taux_orientation_1m":
-                    num, den = int(a["o1m"]), ne
-                elif ind.startswith("delai"):
-                    num, den = None, int(a["dden"])
-                elif ind == "part_accompagnement_intensif":
-                    num, den = int(a["intens"]), sdd
-                elif ind == "taux_retour_emploi_6m":
-                    num, den = int(a["emp"]), int(a["coh"])
-                else:
-                    num, den = int(a["dur"]), int(a["coh"])
+                ori = int(a["ori"])
+                num, den = {
+                    "beneficiaires_sdd": (sdd, None),
+                    "nouveaux_entrants": (ne, None),
+                    "taux_orientation_15j": (int(a["o15"]), ne),
+                    "taux_orientation_1m": (int(a["o1m"]), ne),
+                    "delai_orientation_moyen_j": (None, int(a["dden"])),
+                    "delai_orientation_median_j": (None, int(a["dden"])),
+                    "part_accompagnement_intensif": (int(a["intens"]), sdd),
+                    "taux_retour_emploi_6m": (int(a["emp"]), int(a["coh"])),
+                    "taux_retour_emploi_durable_6m": (int(a["dur"]), int(a["coh"])),
+                    "beneficiaires_orientes": (ori, None),
+                    "beneficiaires_en_attente_orientation": (sdd - ori, None),
+                    "part_stock_oriente": (ori, sdd),
+                    "part_stock_inscrit_ft": (int(a["ins"]), sdd),
+                    "part_orientes_contrat_signe": (int(a["con"]), ori),
+                    "taux_premier_rdv_30j": (int(a["r30"]), int(a["dden"])),
+                    "delai_premier_rdv_moyen_j": (None, int(a["r9"])),
+                    "delai_premier_rdv_median_j": (None, int(a["r9"])),
+                }[ind]
+                somme = a["rsum"] if ind.startswith("delai_premier_rdv") else a["dsum"]
                 if typ == "effectif":
                     val = float(num)
                 elif typ == "taux":
                     val = num / den if den else None
                 else:
-                    val = (a["dsum"] / den * (0.95 if typ == "delai_median" else 1.0)) if den else None
+                    val = (somme / den * (0.95 if typ == "delai_median" else 1.0)) if den else None
                 if mois_sans_caf is not None and m == mois_sans_caf:
                     num = den = val = None
                     statut = "provisoire"

@@ -139,8 +139,8 @@ def test_csv_download_is_what_is_shown_and_masked(instantane):
     text = exports.csv(table).decode("utf-8-sig")
     assert text.splitlines()[0] == ",".join(exports.COLONNES)
     df = pl.read_csv(text.encode(), infer_schema_length=None, schema_overrides={"code_territoire": pl.String})
-    # one row per figure behind the cards: 9 indicators × (M, M-1, M-12, parent, France)
-    assert df.height == 9 * 5
+    # one row per figure behind the cards: 17 indicators × (M, M-1, M-12, parent, France)
+    assert df.height == 17 * 5
     secret = df.filter(pl.col("statut") == "secret")
     assert secret.height > 0
     assert secret.select(pl.col("valeur").is_null().all(), pl.col("numerateur").is_null().all(),

@@ -1,6 +1,7 @@
 """The dashboard in Debian's chromium (playwright): a real server on a free local port, a sample
 snapshot, a département chosen in the sidebar, figures checked against marts.indicateurs (masked),
-a masked cell that shows no number, the CSV download, a screenshot in the test's tmp dir."""
+a masked cell that shows no number, the stock funnel (a masked step shows « secret »), the CSV
+download, screenshots in the test's tmp dir (and of the funnel in $SOCLE_CAPTURES, when set)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import csv
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -135,7 +137,8 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             n_secret = 0
             for code, *_ in INDICATEURS:
                 f = figure(expected, code, "departement", "2B", m)
-                shown = page.locator(f'.socle-carte[data-indicateur="{code}"] .socle-valeur').inner_text().strip()
+                shown = page.locator(f'.socle-grille .socle-carte[data-indicateur="{code}"] .socle-valeur'
+                                     ).inner_text().strip()
                 if code in ("taux_retour_emploi_6m", "taux_retour_emploi_durable_6m"):  # 6-month window running
                     assert shown == f"fenêtre d'observation en cours — résultat attendu en {fmt.mois_long(fmt.mois_decale(m, 6))}"
                 elif f["statut"] == "secret":
@@ -146,7 +149,8 @@ def test_dashboard_in_chromium(serveur, tmp_path):
                 else:
                     assert shown == fmt.valeur(f["valeur"], TYPES[code]), code
             assert n_secret >= 1
-            comp = page.locator('.socle-carte[data-indicateur="beneficiaires_sdd"] .socle-comparaison').inner_text()
+            comp = page.locator('.socle-grille .socle-carte[data-indicateur="beneficiaires_sdd"] .socle-comparaison'
+                                ).inner_text()
             corse = figure(expected, "beneficiaires_sdd", "region", "94", m)
             assert f"Corse : {fmt.valeur(corse['valeur'], 'effectif')}" in comp.replace("\u00a0:", " :")
             # a masked cell of the sub-territories table shows « secret », no number
@@ -157,6 +161,15 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             cell = page.locator('.socle-table tr[data-code="2B2"] td[data-indicateur="beneficiaires_sdd"]')
             b = figure(expected, "beneficiaires_sdd", "bassin", "2B2", m)
             assert cell.inner_text().strip() == fmt.cellule(b["valeur"], b["statut"], "effectif", None)
+
+            # the stock funnel: a masked step shows « secret », the others the published figure
+            for etape, code in (("stock", "beneficiaires_sdd"), ("orientes", "beneficiaires_orientes"),
+                                ("attente", "beneficiaires_en_attente_orientation")):
+                f = figure(expected, code, "departement", "2B", m)
+                shown = page.locator(f'.socle-etapes tr[data-etape="{etape}"] td[data-colonne="effectif"]'
+                                     ).inner_text().strip()
+                assert shown == ("secret" if f["statut"] == "secret" else fmt.valeur(f["valeur"], "effectif")), etape
+            assert page.get_by_role("img", name=re.compile("^Entonnoir du stock, Haute-Corse")).count() == 1
 
             # the download is what the cards show, masked
             with page.expect_download() as dl:
@@ -178,10 +191,26 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             print(f"screenshot: {shot}")
             assert shot.stat().st_size > 10_000
 
+            # the funnel and the parcours of Ille-et-Vilaine, alone (docs/captures/entonnoir.png)
+            page.goto(f"{url}/?niveau=departement&code=35")
+            expect(page.locator(".socle-bandeau h1")).to_have_text("Ille-et-Vilaine")
+            page.wait_for_selector(".socle-etapes")
+            page.wait_for_selector(".socle-parcours .socle-carte")
+            page.wait_for_timeout(2000)
+            haut = page.locator("h2#entonnoir").bounding_box()
+            bas = page.locator(".socle-parcours").bounding_box()
+            shot = tmp_path / "entonnoir.png"
+            page.screenshot(path=str(shot), clip={"x": 0, "y": haut["y"] - 16, "width": 1440,
+                                                  "height": bas["y"] + bas["height"] - haut["y"] + 32})
+            assert shot.stat().st_size > 10_000
+            if os.environ.get("SOCLE_CAPTURES"):
+                shutil.copy(shot, Path(os.environ["SOCLE_CAPTURES"]) / "entonnoir.png")
+            print(f"screenshot of the funnel: {shot}")
+
             # reload with the shared link: same selection, warm server
             page.set_viewport_size({"width": 1440, "height": 1000})
             t2 = time.perf_counter()
-            page.goto(page.url)
+            page.goto(f"{url}/?niveau=departement&code=2B")
             expect(page.locator(".socle-bandeau h1")).to_have_text("Haute-Corse")
             page.wait_for_selector(".socle-table")
             print(f"main page from a shared link rendered in {time.perf_counter() - t2:.2f} s (warm server)")

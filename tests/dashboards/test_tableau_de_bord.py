@@ -234,7 +234,8 @@ def test_territory_no_file_covers_says_so_and_nation_says_what_it_covers(home):
             "mesurés\u00a0: ils ne sont pas affichés (ce ne sont pas des zéros).") in text
     assert "socle-carte" not in text and "stable" not in text and not at.get("vega_lite_chart")
     at = lancer(niveau="region", code="94")
-    assert len(at.get("vega_lite_chart")) == len(INDICATEURS)  # a covered territory draws its charts
+    # a covered territory draws its charts: one per indicator, and the stock funnel
+    assert len(at.get("vega_lite_chart")) == len(INDICATEURS) + 1
     text = unescape("\n".join(m.value for m in at.markdown))
     assert ("Les chiffres de Corse ne couvrent qu'un de ses 2 départements, celui dont des fichiers ont été "
             "livrés\u00a0: Haute-Corse (2B).") in text
