@@ -117,7 +117,8 @@ def entonnoir(rows: list[dict]) -> dict:
     """The stock funnel as horizontal bars, steps in their order (rows of `entonnoir.donnees_graphique`).
     A masked step draws no bar: only its text (« secret ») sits at the start of its line. Provisional
     counts are drawn hollow (outlined), as the provisional points of the time series."""
-    y = {"field": "etape", "type": "nominal", "sort": {"field": "ordre"}, "title": None,
+    # the steps in their order (an explicit list: a sort by field is lost in a layered chart)
+    y = {"field": "etape", "type": "nominal", "sort": [r["etape"] for r in rows], "title": None,
          "axis": {"labelLimit": 420, "labelFontSize": 13}}
     tooltip = [{"field": "etape", "title": "Étape"}, {"field": "affiche", "title": "Effectif"},
                {"field": "statut", "title": "Statut"}]
