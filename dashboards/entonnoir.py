@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboards import fenetres
+from dashboards import cibles, fenetres
 from dashboards import formatting as fmt
 
 # (step, label, count indicator, count column, rate indicator, what the rate is a share of)
@@ -41,6 +41,7 @@ class Etape:
     part_texte: str | None      # « 80,0 % du stock », « secret », None when the step has no rate
     provisoire: bool            # the count or the rate may still be revised
     secret: bool                # the count is masked
+    cible_texte: str | None = None  # the target of the rate and its gap (marts.cibles), None without one
 
     @property
     def statut_texte(self) -> str:
@@ -71,15 +72,18 @@ def etapes(cartes: dict[str, dict]) -> list[Etape]:
     for code, libelle, ind_n, col_n, ind_p, de in ETAPES:
         rn = cartes.get(ind_n)
         texte_n, n = _texte(rn, col_n, "effectif")
-        part = None
+        part = cible = None
         prov = rn is not None and rn.get("statut") == fmt.PROVISOIRE
         if ind_p is not None:
             rp = cartes.get(ind_p)
             texte_p, p = _texte(rp, "valeur", "taux")
             part = f"{texte_p} {de}" if p is not None else texte_p
             prov = prov or (rp is not None and rp.get("statut") == fmt.PROVISOIRE)
+            if rp is not None and rp.get("valeur_cible") is not None:  # same line as the card's
+                cible = cibles.texte(rp["valeur"], rp["statut"], rp["valeur_cible"], rp["sens"], "taux",
+                                     mesurable=rp.get("attendu_en") is None)
         out.append(Etape(code=code, libelle=libelle, effectif=None if n is None else int(n), effectif_texte=texte_n,
-                         part_texte=part, provisoire=prov, secret=texte_n == fmt.SECRET))
+                         part_texte=part, provisoire=prov, secret=texte_n == fmt.SECRET, cible_texte=cible))
     return out
 
 

@@ -64,7 +64,7 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-table td.socle-td-provisoire {{ color: #B34000; }}
 .socle-parcours {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem;
   margin: .5rem 0 1rem 0; }}
-.socle-etapes-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; max-width: 60rem; }}
+.socle-etapes-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; max-width: 80rem; }}
 .socle-etapes-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
 .socle-etapes {{ border-collapse: collapse; width: 100%; font-size: .95rem; }}
 .socle-etapes caption {{ caption-side: top; text-align: left; font-weight: 700; padding: .25rem 0 .5rem 0;

@@ -27,6 +27,7 @@ import re
 from datetime import date
 from html import unescape
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -55,7 +56,13 @@ FIXES = {
 
 @pytest.fixture
 def instantane(home):
-    return build(home, petits={"2B": 0.01, "2A": 0.2}, fixes=FIXES)
+    snap = build(home, petits={"2B": 0.01, "2A": 0.2}, fixes=FIXES)
+    # targets of the stock rates in June 2024 (the shipped ones start in 2025): 100 % minimum
+    with duckdb.connect(str(snap.path)) as con:
+        for ind, code in (("part_stock_oriente", "35"), ("part_stock_oriente", "2B"), ("part_stock_inscrit_ft", "2B")):
+            con.execute("insert into marts.cibles values (?, 'departement', ?, ?, 1.0, 'minimum', 'test')",
+                        [ind, code, JUIN])
+    return snap
 
 
 def lancer(**params) -> AppTest:
@@ -67,8 +74,8 @@ def lancer(**params) -> AppTest:
     return at
 
 
-def etapes(at: AppTest) -> dict[str, tuple[str, str, str, str]]:
-    """Per step: (label, persons, share, status) as the funnel table shows them."""
+def etapes(at: AppTest) -> dict[str, tuple[str, str, str, str, str]]:
+    """Per step: (label, persons, share, status, target) as the funnel table shows them."""
     html = [m.value for m in at.markdown if "socle-etapes" in m.value]
     assert len(html) == 1
     out = {}
@@ -104,12 +111,13 @@ def cartes_parcours(at: AppTest) -> dict[str, str]:
 def test_funnel_of_ille_et_vilaine_hand_computed(instantane):
     at = lancer(niveau="departement", code="35", mois="2024-06")
     assert etapes(at) == {
-        "stock": ("Bénéficiaires soumis aux droits et devoirs", f"9{NB}000", "—", "définitif"),
-        "orientes": ("Orientés par leur département", f"7{NB}200", f"80,0{NB}% du stock", "provisoire"),
+        "stock": ("Bénéficiaires soumis aux droits et devoirs", f"9{NB}000", "—", "définitif", "—"),
+        "orientes": ("Orientés par leur département", f"7{NB}200", f"80,0{NB}% du stock", "provisoire",
+                     f"Cible : 100{NB}% — écart : −20,0{NB}points, non atteinte"),
         "contrat": ("Orientés ayant signé leur contrat d'engagement (CER ou PPAE)", f"5{NB}401",
-                    f"75,0{NB}% des orientés", "provisoire"),
-        "inscrits_ft": ("Inscrits à France Travail", f"3{NB}600", f"40,0{NB}% du stock", "définitif"),
-        "attente": ("En attente d'orientation", f"1{NB}800", "—", "provisoire"),
+                    f"75,0{NB}% des orientés", "provisoire", "—"),
+        "inscrits_ft": ("Inscrits à France Travail", f"3{NB}600", f"40,0{NB}% du stock", "définitif", "—"),
+        "attente": ("En attente d'orientation", f"1{NB}800", "—", "provisoire", "—"),
     }
     chart = graphique(at)
     assert chart.alt == (
@@ -139,12 +147,14 @@ def test_masked_step_shows_secret_and_nothing_derived(instantane):
     assert figure(masked, "beneficiaires_orientes", "departement", "2B", JUIN)["statut"] == "secret"
     at = lancer(niveau="departement", code="2B", mois="2024-06")
     assert etapes(at) == {
-        "stock": ("Bénéficiaires soumis aux droits et devoirs", "150", "—", "définitif"),
-        "orientes": ("Orientés par leur département", "secret", "secret", "secret statistique"),
+        "stock": ("Bénéficiaires soumis aux droits et devoirs", "150", "—", "définitif", "—"),
+        "orientes": ("Orientés par leur département", "secret", "secret", "secret statistique",
+                     f"Cible : 100{NB}% — écart non publiable (secret statistique)"),
         "contrat": ("Orientés ayant signé leur contrat d'engagement (CER ou PPAE)", "secret", "secret",
-                    "secret statistique"),
-        "inscrits_ft": ("Inscrits à France Travail", "72", f"48,0{NB}% du stock", "définitif"),
-        "attente": ("En attente d'orientation", "secret", "—", "secret statistique"),
+                    "secret statistique", "—"),
+        "inscrits_ft": ("Inscrits à France Travail", "72", f"48,0{NB}% du stock", "définitif",
+                        f"Cible : 100{NB}% — écart : −52,0{NB}points, non atteinte"),
+        "attente": ("En attente d'orientation", "secret", "—", "secret statistique", "—"),
     }
     chart = graphique(at)
     values = valeurs(chart)
