@@ -107,7 +107,8 @@ def test_a_quiet_run_then_a_second_one_with_nothing_new(pipeline_env, capsys, mo
     logs = list((pipeline_env.home / "logs").glob("run-*.log"))
     assert len(logs) == 1 and lines[-1] == f"Journal complet : {logs[0]}"
     text = logs[0].read_text(encoding="utf-8")
-    assert "OK created sql" in text and "Context impl SQLiteImpl" in text and lines[1] in text
+    # dbt's own lines (alembic's too outside pytest, whose handlers take the root logger's records)
+    assert text.count("OK created sql") == models and lines[1] in text
     snap = (pipeline_env.snapshots / "CURRENT").read_text()
 
     cli.main(["run"])
