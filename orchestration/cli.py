@@ -62,34 +62,94 @@ def _summary(settings) -> None:
     print("Tableau de bord : make dashboard (puis http://127.0.0.1:8501)   |   Interface Dagster : make dagster")
 
 
-def _run(_: argparse.Namespace) -> None:
-    from orchestration.run import failure_report, run_pipeline
+def _run(args: argparse.Namespace) -> None:
+    from orchestration import unchanged
+    from orchestration.journal import quiet, verbose
     from socle.lock import PipelineBusy, pipeline_lock
 
     settings = get_settings()
     try:  # a clear answer when another run holds the warehouse (the run's own lock still decides)
         with pipeline_lock(settings.lock_file):
-            pass
+            start_inputs = unchanged.inputs(settings)
+            last = unchanged.last_unchanged_run(settings, unchanged.fingerprint(settings, start_inputs))
     except PipelineBusy as busy:
         print(f"{busy} : rien n'est fait.", file=sys.stderr)
         sys.exit(1)
+    if last is not None and not (args.forcer or settings.force):
+        print(f"Rien de nouveau depuis le dernier run ({last}) : aucun chiffre ne change.")
+        print("Le pipeline n'est pas relancé : mêmes fichiers déposés, même code et mêmes référentiels, "
+              "instantané et open data toujours publiés (--forcer pour le relancer quand même).")
+        _summary(settings)
+        return
+    loud = args.verbeux or settings.verbose
+    with (verbose() if loud else quiet(settings.logs)) as console:
+        code = _execute(settings, console, start_inputs, progress=not loud)
+    if code:
+        sys.exit(code)
+
+
+def _execute(settings, console, start_inputs: str, progress: bool) -> int:
+    """The two jobs (pipeline, then open data), a line per step when `progress`, the summary; the
+    exit code."""
+    import time
+
+    from orchestration import progress as lines
+    from orchestration import unchanged
+    from orchestration.journal import to_console
+    from orchestration.run import failure_report, run_pipeline
+    from publication.opendata import latest_publication
+    from socle import snapshot
+
+    unchanged.forget(settings)
+    before = _read_ledger(settings, lines.delivery_ids) if progress else None
+    started = time.time()
     result = run_pipeline(settings)
     refused = not result.success and _refused_busy(result)
     opendata = result.success
+    if progress and not refused:
+        ingestion = _read_ledger(settings, lambda con: lines.ingestion_line(con, before or set()))
+        for line in (ingestion, lines.transformation_line(settings.home / "dbt" / "target" / "run_results.json",
+                                                          started), lines.checks_line(result)):
+            if line:
+                console.say(line)
     if result.success:
         result = run_pipeline(settings, job_name="opendata")
-    _summary(settings)
-    if not result.success:
-        if refused:
-            print("\nRun refusé : un autre run du pipeline est en cours ; ce run n'a rien écrit, "
-                  "l'instantané courant n'a pas changé.", file=sys.stderr)
-            sys.exit(1)
-        state = ("l'instantané courant a été publié, mais l'open data précédent (latest) reste en place"
-                 if opendata else "l'instantané courant et l'open data publiés n'ont pas changé")
-        print(f"\nLe run a échoué : {state}.", file=sys.stderr)
-        for line in failure_report(result):
-            print(f"- {line}", file=sys.stderr)
-        sys.exit(1)
+    if progress and not refused:
+        console.say(lines.publication_line(snapshot.current_snapshot(settings) if opendata else None,
+                                           latest_publication(settings.opendata) if result.success else None))
+    with to_console(console):
+        _summary(settings)
+    if console.path is not None:
+        console.say(f"Journal complet : {console.path}")
+    if result.success:
+        unchanged.remember(settings, unchanged.fingerprint(settings, start_inputs))
+        return 0
+    if refused:
+        console.say("\nRun refusé : un autre run du pipeline est en cours ; ce run n'a rien écrit, "
+                    "l'instantané courant n'a pas changé.", error=True)
+        return 1
+    state = ("l'instantané courant a été publié, mais l'open data précédent (latest) reste en place"
+             if opendata else "l'instantané courant et l'open data publiés n'ont pas changé")
+    console.say(f"\nLe run a échoué : {state}.", error=True)
+    for line in failure_report(result):
+        console.say(f"- {line}", error=True)
+    return 1
+
+
+def _read_ledger(settings, read):
+    """`read(con)` on the warehouse, read-only and under the pipeline lock; None when there is no
+    warehouse yet or another run holds it."""
+    import duckdb
+
+    from socle.lock import PipelineBusy, pipeline_lock
+
+    if not settings.warehouse.exists():
+        return None
+    try:
+        with pipeline_lock(settings.lock_file), duckdb.connect(str(settings.warehouse), read_only=True) as con:
+            return read(con)
+    except PipelineBusy:
+        return None
 
 
 def _refused_busy(result) -> bool:
@@ -122,7 +182,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m orchestration",
                                      description="Socle commun d'indicateurs")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="exécute tout le pipeline sur le dossier de dépôt").set_defaults(func=_run)
+    run = sub.add_parser("run", help="exécute tout le pipeline sur le dossier de dépôt")
+    run.add_argument("--verbeux", action="store_true",
+                     help="affiche tout (Dagster, dbt) au fil du run au lieu d'une ligne par étape "
+                          "(aussi : SOCLE_VERBEUX=1)")
+    run.add_argument("--forcer", action="store_true",
+                     help="relance le pipeline même sans rien de nouveau depuis le dernier run "
+                          "(aussi : SOCLE_FORCER=1)")
+    run.set_defaults(func=_run)
     sub.add_parser("dagster", help="lance l'interface Dagster (dagster dev)").set_defaults(func=_dagster)
     dash = sub.add_parser("dashboard", help="lance le tableau de bord Streamlit sur l'instantané courant")
     dash.add_argument("--port", type=int, default=8501)

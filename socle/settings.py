@@ -78,6 +78,17 @@ class Settings:
         return os.environ.get("SOCLE_OPENDATA_CONTACT") or None
 
     @property
+    def verbose(self) -> bool:
+        """SOCLE_VERBEUX=1: `python -m orchestration run` prints everything (Dagster, dbt) as it comes
+        instead of one line per step (the full output then goes to a journal under `logs`)."""
+        return os.environ.get("SOCLE_VERBEUX", "").strip().lower() in ("1", "true", "oui", "yes")
+
+    @property
+    def force(self) -> bool:
+        """SOCLE_FORCER=1: run the pipeline even when nothing changed since the last successful run."""
+        return os.environ.get("SOCLE_FORCER", "").strip().lower() in ("1", "true", "oui", "yes")
+
+    @property
     def lock_file(self) -> Path:
         return self.home / "pipeline.lock"
 

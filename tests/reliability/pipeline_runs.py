@@ -36,7 +36,11 @@ def env_for(home: Path, landing: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCLE_", "DAGSTER_"))}
     env.update(PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}", SOCLE_HOME=str(home),
                SOCLE_LANDING_DIR=str(landing), SOCLE_PSEUDO_KEY=PSEUDO_KEY,
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONUNBUFFERED="1")
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONUNBUFFERED="1",
+               # The phases are caught in dbt's own lines ("OK created sql", "Completed successfully"),
+               # which a quiet run keeps in its journal; and a run with nothing new is skipped, while
+               # these runs must really run (a run killed while it publishes the same landing).
+               SOCLE_VERBEUX="1", SOCLE_FORCER="1")
     return env
 
 

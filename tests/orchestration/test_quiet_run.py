@@ -1,0 +1,119 @@
+"""A quiet `python -m orchestration run`: a line per step, the journal, and nothing redone when
+nothing changed (issue 19)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import duckdb
+import pytest
+
+from orchestration import journal, progress, unchanged
+
+
+def test_the_journal_gets_everything_printed_and_the_console_only_what_is_said(tmp_path, capsys):
+    with journal.quiet(tmp_path / "logs") as console:
+        print("ligne de dbt")
+        print("alerte Dagster", file=sys.stderr)
+        console.say("Ingestion : 2 fichiers déposés")
+        with journal.to_console(console):
+            print("Livraisons : 2 acceptées")
+    out = capsys.readouterr().out
+    assert out == "Ingestion : 2 fichiers déposés\nLivraisons : 2 acceptées\n"
+    assert console.path.parent == tmp_path / "logs" and console.path.name.startswith("run-")
+    assert console.path.read_text(encoding="utf-8") == (
+        "ligne de dbt\nalerte Dagster\nIngestion : 2 fichiers déposés\nLivraisons : 2 acceptées\n")
+
+
+def test_journal_names_are_stamped_and_never_reuse_an_old_one(tmp_path):
+    now = dt.datetime(2026, 12, 7, 1, 45, 3, tzinfo=dt.timezone.utc)
+    first = journal.journal_path(tmp_path, now)
+    assert first.name == "run-20261207T014503Z.log"
+    first.write_text("ancien")
+    assert journal.journal_path(tmp_path, now).name == "run-20261207T014503Z-2.log"
+
+
+def _ledger(rows):
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.livraisons (id_livraison varchar, statut varchar, "
+                "lignes_quarantaine bigint)")
+    con.executemany("insert into raw.livraisons values (?, ?, ?)", rows)
+    return con
+
+
+def test_ingestion_line_counts_only_the_files_of_this_run():
+    con = _ledger([("a", "acceptee", 3), ("b", "acceptee", 5), ("c", "rejetee", None), ("d", "acceptee", 0)])
+    assert progress.ingestion_line(con, {"a"}) == (
+        "Ingestion : 3 fichiers déposés, 2 acceptés, 1 rejeté, 5 lignes en quarantaine")
+    assert progress.ingestion_line(con, {"a", "b", "c", "d"}) == (
+        "Ingestion : 0 fichier déposé, 0 accepté, 0 rejeté, 0 ligne en quarantaine")
+
+
+def test_transformation_line_reads_dbt_run_results(tmp_path):
+    results = [{"unique_id": "model.socle.a", "status": "success"}, {"unique_id": "model.socle.b", "status": "success"},
+               {"unique_id": "seed.socle.s", "status": "success"}, {"unique_id": "test.socle.t1", "status": "pass"},
+               {"unique_id": "test.socle.t2", "status": "warn"}, {"unique_id": "unit_test.socle.u", "status": "pass"},
+               {"unique_id": "test.socle.t3", "status": "fail"}]
+    path = tmp_path / "run_results.json"
+    path.write_text(json.dumps({"results": results}))
+    assert progress.transformation_line(path, since=0) == (
+        "Transformation : 2 modèles dbt construits, 1 référentiel chargé, 1 test passé, 1 test unitaire passé, "
+        "1 test en avertissement, 1 échec")
+    assert progress.transformation_line(path, since=path.stat().st_mtime + 10) == (
+        "Transformation : dbt n'a pas été exécuté")
+
+
+def test_the_fingerprint_changes_with_a_landed_file_and_with_the_key(pipeline_env, monkeypatch):
+    start = unchanged.inputs(pipeline_env)
+    assert unchanged.inputs(pipeline_env) == start
+    first = unchanged.fingerprint(pipeline_env, start)
+    (pipeline_env.landing_dir / "ft" / "reprises_emploi_2024-07.csv").write_text("id_ft\n", encoding="utf-8")
+    assert unchanged.inputs(pipeline_env) != start
+    monkeypatch.setenv("SOCLE_PSEUDO_KEY", "autre-cle")
+    assert unchanged.fingerprint(pipeline_env, start) != first
+
+
+def test_no_skip_without_a_published_snapshot_nor_after_a_run_started(pipeline_env):
+    current = unchanged.fingerprint(pipeline_env, unchanged.inputs(pipeline_env))
+    pipeline_env.home.mkdir(parents=True)
+    unchanged.remember(pipeline_env, current)
+    assert unchanged.last_unchanged_run(pipeline_env, current) is None  # nothing published
+    unchanged.forget(pipeline_env)
+    assert not (pipeline_env.home / "dernier_run.json").exists()
+
+
+@pytest.mark.slow
+def test_a_quiet_run_then_a_second_one_with_nothing_new(pipeline_env, capsys, monkeypatch):
+    from orchestration import cli
+
+    monkeypatch.chdir(pipeline_env.home.parent)  # cli.main changes the working directory
+    cli.main(["run"])
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    results = json.loads((pipeline_env.home / "dbt" / "target" / "run_results.json").read_text())["results"]
+    models = sum(1 for r in results if r["unique_id"].startswith("model."))
+    tests = sum(1 for r in results if r["unique_id"].startswith("test.") and r["status"] == "pass")
+    with duckdb.connect(str(pipeline_env.warehouse), read_only=True) as con:
+        landed = con.execute("select count(*) from raw.livraisons").fetchone()[0]
+    assert lines[0] == f"Ingestion : {landed} fichiers déposés, {landed} acceptés, 0 rejeté, 0 ligne en quarantaine"
+    assert lines[1].startswith(f"Transformation : {models} modèles dbt construits, ")
+    assert f", {tests} tests passés, " in lines[1]
+    assert lines[2].startswith("Contrôles : ")
+    assert lines[3].startswith("Publication : instantané socle_") and str(pipeline_env.opendata) in lines[3]
+    assert "OK created sql" not in out and "Context impl" not in out and "dagster - " not in out
+    assert "Indicateurs nationaux du dernier mois calculé" in out
+    logs = list((pipeline_env.home / "logs").glob("run-*.log"))
+    assert len(logs) == 1 and lines[-1] == f"Journal complet : {logs[0]}"
+    text = logs[0].read_text(encoding="utf-8")
+    # dbt's own lines (alembic's too outside pytest, whose handlers take the root logger's records)
+    assert text.count("OK created sql") == models and lines[1] in text
+    snap = (pipeline_env.snapshots / "CURRENT").read_text()
+
+    cli.main(["run"])
+    again = capsys.readouterr().out.splitlines()
+    assert again[0].startswith("Rien de nouveau depuis le dernier run (")
+    assert again[0].endswith(") : aucun chiffre ne change.")
+    assert (pipeline_env.snapshots / "CURRENT").read_text() == snap
+    assert len(list((pipeline_env.home / "logs").glob("run-*.log"))) == 1
