@@ -72,7 +72,8 @@ def test_indicator_page_follows_the_territory_of_its_link(instantane):
 
 def test_unknown_indicator(instantane):
     at = AppTest.from_string(f"import sys\nsys.path.insert(0, {str(PROJET)!r})\n"
-                             "from dashboards.ecrans import indicateur\nindicateur.render('inconnu')\n")
+                             "from dashboards.ecrans import indicateur\nindicateur.render('inconnu')\n",
+                             default_timeout=30)
     at.run()
     assert any("ne figure pas" in e.value for e in at.error)
 
