@@ -4,14 +4,45 @@
 -- hand-written DuckDB script straight from the landing folder, and nothing else.
 --
 -- Variables (SET VARIABLE before running): landing (the landing folder), cog (the folder of the
--- COG seed CSVs), parametres (the folder of the parameter seeds). The result is the table
--- `floor_indicateurs` (the columns of marts.indicateurs: the ensemble rows and every breakdown).
+-- COG seed CSVs), parametres (the folder of the parameter seeds), cle (the pseudonymisation key,
+-- as text: the pipeline's SOCLE_PSEUDO_KEY). The result is the table `floor_indicateurs` (the
+-- columns of marts.indicateurs: the ensemble rows and every breakdown).
+--
+-- The contract's pseudonymisation (privacy.md) is done as the pipeline does it at ingestion
+-- (ingestion/pseudonymise.py): every identifier of every row read (nir, id_rsa, id_ft, in every
+-- file that has them) becomes the HMAC-SHA-256 of its trimmed, upper-cased value under the same
+-- key, computed with DuckDB's sha256 and the ipad/opad construction; then, as dbt's staging does
+-- (macro cle_compacte), its first 60 bits as a bigint. Persons and links are these keys: no
+-- identifier in clear is joined.
 --
 -- What it assumes, and so skips (see docs/performance.md): clean CSV as the bench generates them
 -- (UTF-8, ',', ISO dates, true/false; one file per kind, producer and month; nothing to quarantine);
--- the NIR in clear is the person (no pseudonymisation); no delivery ledger, no raw layer, no data
--- tests, no snapshot, no data-quality tables, no person-level facts, no publication files.
--- Each landing file is read once.
+-- no delivery ledger, no raw layer, no data tests, no snapshot, no data-quality tables, no
+-- person-level facts, no publication files. Each landing file is read once.
+
+-- ---------------------------------------------------------------------------------------------
+-- Pseudonymisation: HMAC-SHA-256(K, m) = H((K' xor opad) || H((K' xor ipad) || m)), K' the key
+-- (its SHA-256 when longer than 64 bytes) padded with zeros to 64 bytes; m the identifier trimmed
+-- and upper-cased (empty: null, as at ingestion). Hex digest, lower case, as Pseudonymiser.one.
+set variable cle_bloc = (
+    select rpad(hex(case when octet_length(k) > 64 then unhex(sha256(k)) else k end), 128, '0')
+    from (select encode(getvariable('cle')) as k));
+
+set variable ipad = (
+    select unhex(string_agg(printf('%02x', xor(('0x' || substr(getvariable('cle_bloc'), 2 * i + 1, 2))::integer, 54)),
+                            '' order by i))
+    from range(64) as t(i));
+
+set variable opad = (
+    select unhex(string_agg(printf('%02x', xor(('0x' || substr(getvariable('cle_bloc'), 2 * i + 1, 2))::integer, 92)),
+                            '' order by i))
+    from range(64) as t(i));
+
+create temp macro pseudonyme(x) as
+    sha256(getvariable('opad') || unhex(sha256(getvariable('ipad') || encode(nullif(upper(trim(x)), '')))));
+
+-- The compact key of dbt's staging (macro cle_compacte): the pseudonym's first 15 hex digits.
+create temp macro cle_compacte(x) as cast(('0x' || substr(pseudonyme(x), 1, 15)) as bigint);
 
 -- ---------------------------------------------------------------------------------------------
 -- Referentials: COG communes (with former codes), intensive modalities, bassin files.
@@ -55,8 +86,8 @@ from glob(getvariable('landing') || '/caf/rsa_*.csv');
 
 create temp table caf as
 select
-    r.nir as p,
-    r.id_rsa,
+    cle_compacte(r.nir) as p,
+    cle_compacte(r.id_rsa) as id_rsa,
     cast(regexp_extract(r.filename, '_(\d{4})-(\d{2})\.csv$', 1) as integer) * 12
         + cast(regexp_extract(r.filename, '_(\d{4})-(\d{2})\.csv$', 2) as integer) as idx,
     r.code_commune,
@@ -97,7 +128,8 @@ select id_ft, date_inscription, arg_max(nir, m) as nir, max(m) as m,
        arg_max_null(niveau_formation, m) as niveau_formation,
        arg_max_null(qpv, m) as qpv, arg_max_null(rqth, m) as rqth
 from (
-    select id_ft, nir, date_inscription, date_sortie, upper(trim(niveau_formation)) as niveau_formation, qpv, rqth,
+    select cle_compacte(id_ft) as id_ft, cle_compacte(nir) as nir, date_inscription, date_sortie,
+           upper(trim(niveau_formation)) as niveau_formation, qpv, rqth,
            cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 1) as integer) * 12
                + cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 2) as integer) as m
     from read_csv(getvariable('landing') || '/ft/inscriptions_*.csv', filename = true, header = true,
@@ -113,15 +145,15 @@ select id_ft, arg_max(nir, m) as p from inscriptions group by id_ft;
 
 create temp table orientations as
 select o.dep, o.id_rsa, o.drn, o.v.dor as dor, o.v.orr as orr, o.v.tp as tp, o.v.dsc as dsc, o.v.dpr as dpr,
-       l.p
+       o.v.id_ft as id_ft, l.p
 from (
     select
         upper(regexp_extract(filename, 'departements/([^/]+)/', 1)) as dep,
-        id_rsa,
+        cle_compacte(id_rsa) as id_rsa,
         date_reception_notification as drn,
         arg_max({'dor': date_orientation, 'orr': nullif(upper(trim(organisme_referent)), ''),
                  'tp': nullif(lower(trim(type_parcours)), ''), 'dsc': date_signature_contrat,
-                 'dpr': date_premier_rdv_accompagnement},
+                 'dpr': date_premier_rdv_accompagnement, 'id_ft': cle_compacte(id_ft)},
                 cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 1) as integer) * 12
                 + cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 2) as integer)) as v
     from read_csv(getvariable('landing') || '/departements/*/orientations_*.csv', filename = true, header = true,
@@ -148,7 +180,8 @@ with lignes as (
     select
         case when filename like '%/ft/%' then 'ft'
              else upper(regexp_extract(filename, 'departements/([^/]+)/', 1)) end as producteur,
-        id_rsa, id_ft, upper(modalite) as modalite, heures_hebdo, date_debut, date_fin,
+        cle_compacte(id_rsa) as id_rsa, cle_compacte(id_ft) as id_ft, upper(modalite) as modalite, heures_hebdo,
+        date_debut, date_fin,
         cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 1) as integer) * 12
             + cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 2) as integer) as m
     from read_csv([getvariable('landing') || '/departements/*/accompagnements_*.csv',
@@ -158,10 +191,11 @@ with lignes as (
                              'date_fin': 'DATE'})
 ), courantes as (
     select producteur, case when producteur = 'ft' then id_ft else id_rsa end as ident, modalite, date_debut,
-           arg_max_null(heures_hebdo, m) as heures_hebdo, arg_max_null(date_fin, m) as date_fin
+           arg_max_null(heures_hebdo, m) as heures_hebdo, arg_max_null(date_fin, m) as date_fin,
+           arg_max_null(case when producteur = 'ft' then id_rsa else id_ft end, m) as autre_ident
     from lignes group by all
 )
-select coalesce(r.p, f.p) as p, a.date_debut, a.date_fin
+select coalesce(r.p, f.p) as p, a.date_debut, a.date_fin, a.autre_ident
 from courantes as a
 left join lien_rsa as r on a.producteur <> 'ft' and r.id_rsa = a.ident
 left join lien_ft as f on a.producteur = 'ft' and f.id_ft = a.ident
@@ -173,7 +207,7 @@ select l.p, r.date_embauche,
        max(case when r.type_contrat in ('CDI', 'CREATION') then 1
                 when r.type_contrat in ('CDD', 'CTT') and r.duree >= 180 then 1 else 0 end) as durable
 from (
-    select id_ft, date_embauche, type_contrat,
+    select cle_compacte(id_ft) as id_ft, date_embauche, type_contrat,
            arg_max_null(duree_prevue_jours,
                    cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 1) as integer) * 12
                    + cast(regexp_extract(filename, '_(\d{4})-(\d{2})\.csv$', 2) as integer)) as duree

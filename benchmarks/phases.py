@@ -94,21 +94,32 @@ def statements(sql: str) -> list[str]:
     return [s.strip() for s in re.split(r";\s*\n", body + "\n") if s.strip()]
 
 
+def floor_variables(con, landing: Path, key: str) -> None:
+    """The variables floor.sql reads: the landing folder, the seed folders, the pseudonymisation key."""
+    con.execute("set variable landing = ?", [Path(landing).as_posix()])
+    con.execute("set variable cog = ?", [(SEEDS_DIR / "cog").as_posix()])
+    con.execute("set variable parametres = ?", [(SEEDS_DIR / "parametres").as_posix()])
+    con.execute("set variable cle = ?", [key])
+
+
 def phase_floor(args) -> dict:
     import duckdb
 
+    from socle.settings import get_settings
+
+    key = get_settings().pseudo_key
+    if not key:  # the bench sets it for every phase: the floor and the pipeline hash with one key
+        raise SystemExit("SOCLE_PSEUDO_KEY is not set: the floor needs the pipeline's pseudonymisation key")
     con = duckdb.connect()
     if args.temp:
         con.execute(f"set temp_directory = '{args.temp}'")
-    con.execute(f"set variable landing = '{Path(args.landing).as_posix()}'")
-    con.execute(f"set variable cog = '{(SEEDS_DIR / 'cog').as_posix()}'")
-    con.execute(f"set variable parametres = '{(SEEDS_DIR / 'parametres').as_posix()}'")
+    floor_variables(con, Path(args.landing), key)
     timings = []
     for stmt in statements((HERE / "floor.sql").read_text(encoding="utf-8")):
         t = time.perf_counter()
         con.execute(stmt)
-        name = re.search(r"create (?:temp )?table (\w+)", stmt)
-        timings.append({"statement": name.group(1) if name else stmt[:40], "seconds": round(time.perf_counter() - t, 3)})
+        name = re.search(r"create (?:temp )?table (\w+)|set variable (\w+)", stmt)
+        timings.append({"statement": (name.group(1) or name.group(2)) if name else stmt[:40], "seconds": round(time.perf_counter() - t, 3)})
     t = time.perf_counter()
     con.execute(f"copy floor_indicateurs to '{args.result}' (format parquet)")
     timings.append({"statement": "write result", "seconds": round(time.perf_counter() - t, 3)})

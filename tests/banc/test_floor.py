@@ -30,15 +30,18 @@ Département 13 (Marseille, bassin HR13) delivers one orientations file, for 202
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from benchmarks.phases import statements
-from socle.settings import SEEDS_DIR
+from benchmarks.phases import floor_variables, statements
+from ingestion.pseudonymise import Pseudonymiser
 
 FLOOR = Path(__file__).resolve().parents[2] / "benchmarks" / "floor.sql"
+KEY = "cle-de-test-du-plancher"
 MOIS = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
 
 CAF_HEAD = "id_rsa,nir,organisme,code_commune,sexe,annee_naissance,date_ouverture_droit,etat_droit,droit_versable,soumis_droits_devoirs"
@@ -127,9 +130,7 @@ def floor(tmp_path_factory) -> duckdb.DuckDBPyConnection:
           ["F6,2024-06-01,CDD,90"])
     write(landing / "referentiels/bassins_2024.csv", "commune_id,territoire_id", ["35238,B35A"])
     con = duckdb.connect()
-    con.execute(f"set variable landing = '{landing.as_posix()}'")
-    con.execute(f"set variable cog = '{(SEEDS_DIR / 'cog').as_posix()}'")
-    con.execute(f"set variable parametres = '{(SEEDS_DIR / 'parametres').as_posix()}'")
+    floor_variables(con, landing, KEY)
     for stmt in statements(FLOOR.read_text(encoding="utf-8")):
         con.execute(stmt)
     return con
@@ -263,3 +264,46 @@ def test_tie_rules(floor):
     assert row(floor, "taux_retour_emploi_6m", "2024-03", "organisme_referent", "CD", code="13")[:2] == (0, 1)
     assert row(floor, "taux_retour_emploi_6m", "2024-03", "type_parcours", "social", code="13")[:2] == (0, 1)
     assert row(floor, "taux_retour_emploi_6m", "2024-03", "niveau_formation", "BAC", code="13")[:2] == (0, 1)
+
+
+def pseudonymisation_only(key: str) -> duckdb.DuckDBPyConnection:
+    """A connection with floor.sql's pseudonymisation statements only (the key set, nothing read)."""
+    con = duckdb.connect()
+    con.execute("set variable cle = ?", [key])
+    for stmt in statements(FLOOR.read_text(encoding="utf-8")):
+        if stmt.startswith("set variable") or "macro pseudonyme" in stmt or "macro cle_compacte" in stmt:
+            con.execute(stmt)
+    return con
+
+
+@pytest.mark.parametrize("key", [KEY, "k" * 64, "clé longue " * 8])  # short, one block, longer than a block
+def test_floor_hmac_is_the_pipelines(key):
+    con = pseudonymisation_only(key)
+    pseudo = Pseudonymiser(key.encode("utf-8"))
+    for value in ("1850575123456", " r1 ", "R1", "F5a", "2A0123"):
+        assert con.execute("select pseudonyme(?)", [value]).fetchone()[0] == pseudo.one(value), (key, value)
+    # the normalisation of ingestion: trimmed and upper-cased; empty and null stay null
+    assert con.execute("select pseudonyme(' r1 ') = pseudonyme('R1')").fetchone()[0] is True
+    assert con.execute("select pseudonyme(''), pseudonyme('  '), pseudonyme(null)").fetchone() == (None, None, None)
+
+
+def test_floor_hmac_exact_hex():
+    # HMAC-SHA-256 of "R1" under the test key, from Python's hmac module (RFC 2104)
+    expected = "5e14550b64a46b99fc1552a0a1d13d70e34ca12bd5abcc980eb32b0c82179cd8"
+    assert hmac.new(KEY.encode(), b"R1", hashlib.sha256).hexdigest() == expected
+    con = pseudonymisation_only(KEY)
+    assert con.execute("select pseudonyme('R1')").fetchone()[0] == expected
+    # the compact key of dbt's staging: the first 60 bits as a bigint
+    assert con.execute("select cle_compacte('R1')").fetchone()[0] == int(expected[:15], 16)
+
+
+def test_floor_persons_are_compact_pseudonyms(floor):
+    # no identifier in clear: the floor's persons and links are the compact keys of the HMACs
+    def key(value: str) -> int:
+        return int(hmac.new(KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:15], 16)
+
+    persons = {p for (p,) in floor.execute("select distinct p from caf").fetchall()}
+    assert persons == {key(n) for n in ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "Q1", "Q2")}
+    links = dict(floor.execute("select id_rsa, p from lien_rsa").fetchall())
+    assert links[key("R3A")] == links[key("R3B")] == key("P3")
+    assert dict(floor.execute("select id_ft, p from lien_ft").fetchall())[key("F6")] == key("P6")
