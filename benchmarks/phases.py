@@ -1,8 +1,9 @@
 """What each measured child process runs: `python -m benchmarks.phases <phase> --out FILE.json …`.
 
-- `pipeline`: what `python -m orchestration run` does (the `pipeline` job: ingestion → dbt build →
-  checks → snapshot → analyst files; then the `opendata` job), in process, on $SOCLE_LANDING_DIR
-  and $SOCLE_HOME; writes the step times of both Dagster runs and dbt's per-node times.
+- `pipeline`: `python -m orchestration run` itself (the `pipeline` job: ingestion → dbt build →
+  checks → snapshot → analyst files; then the `opendata` job) on $SOCLE_LANDING_DIR and
+  $SOCLE_HOME, as a child of this process; writes the step times of every Dagster run it made and
+  dbt's per-node times.
 - `floor`: benchmarks/floor.sql on the landing folder with DuckDB, result saved as Parquet.
 - `dashboard`: the dashboard's main queries at national level on the current snapshot.
 - `generate`: the bench's landing folder (benchmarks.landing).
@@ -63,25 +64,32 @@ def _dbt_nodes(since: float) -> list[dict]:
 
 
 def phase_pipeline(args) -> dict:
+    """`python -m orchestration run` (what a user runs: a full build from an empty $SOCLE_HOME, the
+    months a run's deliveries reach once the warehouse exists), then the step times of every
+    Dagster run it made (read from the run's instance) and dbt's per-node times."""
+    import subprocess
+    from datetime import datetime, timezone
+
     import dagster as dg
 
-    from orchestration.run import run_pipeline
-    from socle.settings import get_settings
+    from orchestration.dagster_home import prepare
+    from socle.settings import PROJECT_DIR, get_settings
 
     since = time.time()
-    settings = get_settings()
-    report: dict = {"runs": []}
-    for job in ("pipeline", "opendata"):
-        t = time.perf_counter()
-        result = run_pipeline(settings, job_name=job)
-        wall = time.perf_counter() - t
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        report["runs"].append({"job": job, "success": bool(result.success), "wall_s": round(wall, 3),
-                               "failed_steps": failed, "steps": _steps(dg.DagsterInstance.get(), result.run_id)})
-        if not result.success:
-            report["success"] = False
-            return report
-    report["success"] = True
+    cmd = [sys.executable, "-m", "orchestration", "run"]
+    code = subprocess.run(cmd, cwd=PROJECT_DIR, stdin=subprocess.DEVNULL).returncode
+    prepare(get_settings())  # DAGSTER_HOME of this $SOCLE_HOME, as the run had it
+    instance = dg.DagsterInstance.get()
+    records = instance.get_run_records(
+        filters=dg.RunsFilter(created_after=datetime.fromtimestamp(since - 1, timezone.utc)), ascending=True)
+    report: dict = {"command": " ".join(cmd[1:]), "exit_code": code, "runs": []}
+    for rec in records:
+        run = rec.dagster_run
+        wall = (rec.end_time - rec.start_time) if rec.start_time and rec.end_time else None
+        report["runs"].append({"job": run.job_name, "success": run.status == dg.DagsterRunStatus.SUCCESS,
+                               "status": run.status.value, "wall_s": round(wall, 3) if wall else None,
+                               "steps": _steps(instance, run.run_id)})
+    report["success"] = code == 0 and bool(report["runs"]) and all(r["success"] for r in report["runs"])
     report["dbt_nodes"] = _dbt_nodes(since)
     return report
 
@@ -119,7 +127,8 @@ def phase_floor(args) -> dict:
         t = time.perf_counter()
         con.execute(stmt)
         name = re.search(r"create (?:temp )?table (\w+)|set variable (\w+)", stmt)
-        timings.append({"statement": (name.group(1) or name.group(2)) if name else stmt[:40], "seconds": round(time.perf_counter() - t, 3)})
+        timings.append({"statement": (name.group(1) or name.group(2)) if name else stmt[:40],
+                        "seconds": round(time.perf_counter() - t, 3)})
     t = time.perf_counter()
     con.execute(f"copy floor_indicateurs to '{args.result}' (format parquet)")
     timings.append({"statement": "write result", "seconds": round(time.perf_counter() - t, 3)})

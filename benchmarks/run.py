@@ -1,16 +1,20 @@
-"""The national-scale benchmark (issue #8): `python -m benchmarks [options]` (or `make bench`).
+"""The national-scale benchmark (issues #8 and #21): `python -m benchmarks [options]` (or `make bench`).
 
 Steps, each measured phase in its own child process (benchmarks.measure):
 
 1. generate the landing folder (months debut … debut + N, the last one held back);
-2. the floor: benchmarks/floor.sql on the N months;
-3. the full pipeline from an empty $SOCLE_HOME to a published snapshot and open data;
+2. the floor: benchmarks/floor.sql on the N months (with the pipeline's pseudonymisation key);
+3. the full pipeline (`python -m orchestration run`) from an empty $SOCLE_HOME to a published
+   snapshot and open data;
 4. check: the floor's figures against the snapshot's marts.indicateurs (not timed);
 5. the dashboard's main queries at national level on that snapshot;
-6. one more month lands: the pipeline again;
-7. one département re-sends a corrected month: the pipeline again;
-8. check again: the floor on the final landing folder against the final snapshot (timed for
-   information; it shows the incremental runs give the figures of a computation from scratch);
+6. one more month lands: `python -m orchestration run` again (incremental); check again;
+7. one département re-sends a corrected month: the same run; check again (the floor on the
+   final landing folder against the final snapshot: the incremental runs must give the figures
+   of a computation from scratch);
+8. flat cost (`--flat 12,24`): the new month after each N months of history; N = the full run's
+   months is step 6, a smaller N is its own case (the first N generated months, an empty
+   $SOCLE_HOME, the full run, then month N + 1 lands and is measured, then checked);
 9. the report: docs/performance.json and the measured part of docs/performance.md.
 """
 
@@ -19,6 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import secrets
 import shutil
 import sys
 import time
@@ -61,7 +67,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                                      "département, for the last month of the full run)")
     ap.add_argument("--docs", type=Path, default=PROJECT_DIR / "docs",
                     help="where performance.md and performance.json go ('-' for nowhere)")
-    ap.add_argument("--no-final-check", action="store_true", help="skip step 8")
+    ap.add_argument("--flat", default=None,
+                    help="months of history after which one more month is measured, comma-separated "
+                         "(each ≤ --months; default: 12,24 in the issue's 24-month case, else none; 'none')")
+    ap.add_argument("--no-final-check", action="store_true",
+                    help="skip the floor checks after the new month and the re-send (and of the flat cases)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder at the end")
     return ap.parse_args(argv)
 
@@ -76,11 +86,14 @@ class Bench:
         self.out = self.work / "out"
         self.log = self.out / "bench.log"
         self.results: dict = {"phases": {}, "checks": {}, "load": []}
+        # One pseudonymisation key for the floor and every pipeline run of this bench (never written)
+        self.key = secrets.token_hex(32)
 
-    def env(self) -> dict[str, str]:
+    def env(self, home: Path | None = None, landing: Path | None = None) -> dict[str, str]:
         env = dict(os.environ)
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-        env.update(SOCLE_HOME=str(self.home), SOCLE_LANDING_DIR=str(self.landing),
+        env.update(SOCLE_HOME=str(home or self.home), SOCLE_LANDING_DIR=str(landing or self.landing),
+                   SOCLE_PSEUDO_KEY=self.key,
                    DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONUNBUFFERED="1")
         return env
 
@@ -90,12 +103,13 @@ class Bench:
         with self.log.open("a") as f:
             f.write(line + "\n")
 
-    def phase(self, key: str, label: str, phase: str, *extra: str) -> measure.Measure:
+    def phase(self, key: str, label: str, phase: str, *extra: str, home: Path | None = None,
+              landing: Path | None = None) -> measure.Measure:
         self.results["load"].append({"before": key, **machine.load()})
         out_json = self.out / f"{key}.json"
         self.say(f"{label} …")
         m = measure.run(label, [sys.executable, "-m", "benchmarks.phases", phase, "--out", str(out_json), *extra],
-                        self.env(), self.log, cwd=PROJECT_DIR)
+                        self.env(home, landing), self.log, cwd=PROJECT_DIR)
         if out_json.exists():
             m.details = json.loads(out_json.read_text())
             # peak memory of each Dagster step and dbt node, from the sampled timeline
@@ -117,6 +131,7 @@ class Bench:
         resend_dep, resend_month = (a.resend.split(":") if a.resend else
                                     ("13" if "13" in deps else deps[0], last))
         bassins = a.bassins if a.bassins and a.bassins.exists() else None
+        flat = flat_months(a.flat, a.months)
         self.work.mkdir(parents=True, exist_ok=True)
         for p in (self.landing, self.held, self.home, self.out):
             if p.exists():
@@ -128,6 +143,7 @@ class Bench:
             "n_departements": len(deps), "seed": a.seed, "bassins": bassins.name if bassins else None,
             "resend": f"{resend_dep}:{resend_month}", "dashboard_repetitions": a.reps, "work": str(self.work),
             "issue_case": a.months == 24 and a.scale == 1.0 and len(deps) == 101,
+            "flat": flat,
         }
         self.results["machine"] = machine.describe(self.work)
         t0 = time.perf_counter()
@@ -139,6 +155,10 @@ class Bench:
                    "--seed", str(a.seed), "--scale", str(a.scale), *(["--bassins", str(bassins)] if bassins else []))
         self.results["landing"] = {**self.results["phases"]["generate"]["details"],
                                    "landing_bytes": _du(self.landing)}
+        months = self.results["landing"]["months_landed"]
+        for n in flat:  # the first n months and month n + 1, linked before the landing folder changes
+            if n < a.months:
+                flat_landing(self.landing, self.work / f"flat{n}", months[:n], months[n])
         floor_result = self.work / "floor.parquet"
         self.phase("floor", "floor (floor.sql, N months)", "floor", "--landing", str(self.landing),
                    "--result", str(floor_result), "--temp", str(self.work / "duckdb_tmp"))
@@ -153,16 +173,18 @@ class Bench:
         moved = land_held(self.held, self.landing)
         self.results["new_month_files"] = len(moved)
         self.phase("pipeline_new_month", f"pipeline after one more month ({fin}) lands", "pipeline")
+        if not a.no_final_check:
+            self.check("new_month", "floor_new_month", "floor on the landing folder with the new month")
         self.results["resend"] = resend(self.landing, resend_dep, resend_month)
         self.phase("pipeline_resend", f"pipeline after {resend_dep} re-sends {resend_month}", "pipeline")
         if not a.no_final_check:
-            final = self.work / "floor_final.parquet"
-            self.phase("floor_final", "floor on the final landing folder (N+1 months, re-sent file)", "floor",
-                       "--landing", str(self.landing), "--result", str(final),
-                       "--temp", str(self.work / "duckdb_tmp"))
-            self.results["checks"]["final"] = compare.compare(final, self._snapshot())
-            self.say(f"check (final): identical = {self.results['checks']['final']['identical']}")
+            self.check("final", "floor_final", "floor on the final landing folder (N+1 months, re-sent file)")
         self.results["home_bytes_at_end"] = _du(self.home)
+        for n in flat:
+            if n < a.months:
+                if not a.keep:  # the main case's $SOCLE_HOME is measured: make room for this one
+                    shutil.rmtree(self.home, ignore_errors=True)
+                self.flat_case(n, months[n])
         self.results["total_wall_s"] = time.perf_counter() - t0
         self.results["load"].append({"before": "end", **machine.load()})
         (self.out / "results.json").write_text(json.dumps(self.results, indent=1, default=str) + "\n")
@@ -171,9 +193,71 @@ class Bench:
             self.say("report: " + ", ".join(str(p) for p in paths))
         return self.results
 
-    def _snapshot(self) -> Path:
-        name = (self.home / "snapshots" / "CURRENT").read_text().strip()
-        return self.home / "snapshots" / name
+    def check(self, name: str, key: str, label: str, home: Path | None = None, landing: Path | None = None) -> None:
+        """The floor on the landing folder as it is now, against the current snapshot, every row."""
+        result = self.work / f"{key}.parquet"
+        self.phase(key, label, "floor", "--landing", str(landing or self.landing), "--result", str(result),
+                   "--temp", str(self.work / "duckdb_tmp"))
+        self.results["checks"][name] = compare.compare(result, self._snapshot(home))
+        self.say(f"check ({name}): identical = {self.results['checks'][name]['identical']}")
+
+    def flat_case(self, n: int, new_month: str) -> None:
+        """n months of history from an empty $SOCLE_HOME, then month n + 1 lands: that run is measured."""
+        root = self.work / f"flat{n}"
+        landing, home = root / "landing", root / "home"
+        self.phase(f"flat{n}_full", f"flat cost: full pipeline on the first {n} months", "pipeline",
+                   home=home, landing=landing)
+        land_held(root / "held", landing)
+        self.phase(f"flat{n}_new_month", f"flat cost: one more month ({new_month}) after {n} months", "pipeline",
+                   home=home, landing=landing)
+        if not self.args.no_final_check:
+            self.check(f"flat{n}", f"floor_flat{n}", f"floor on the first {n + 1} months", home, landing)
+        if not self.args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def _snapshot(self, home: Path | None = None) -> Path:
+        home = home or self.home
+        name = (home / "snapshots" / "CURRENT").read_text().strip()
+        return home / "snapshots" / name
+
+
+def flat_months(option: str | None, months: int) -> list[int]:
+    """The months of history of the flat-cost measure: `--flat` (default 12,24 in a 24-month run)."""
+    if option is None:
+        return [12, 24] if months == 24 else []
+    if option.strip().lower() in ("", "none", "non"):
+        return []
+    values = sorted({int(v) for v in option.split(",") if v.strip()})
+    bad = [v for v in values if not 2 <= v <= months]
+    if bad:
+        raise SystemExit(f"--flat {option}: every value must lie between 2 and --months ({months})")
+    return values
+
+
+MONTH_OF_FILE = re.compile(r"_(\d{4}-\d{2})\.csv$")
+
+
+def flat_landing(landing: Path, root: Path, history: list[str], new_month: str) -> dict:
+    """`root/landing`: hard links to the files of `history`'s months and to the referentials;
+    `root/held`: to those of `new_month` (same bytes and modification times, no copy)."""
+    counts = {"history": 0, "held": 0}
+    for folder in (root / "landing", root / "held"):
+        if folder.exists():
+            shutil.rmtree(folder)
+    for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+        rel = path.relative_to(landing)
+        m = MONTH_OF_FILE.search(path.name)
+        month = m.group(1) if m else None
+        if month is None or month in history:
+            dest, key = root / "landing" / rel, "history"
+        elif month == new_month:
+            dest, key = root / "held" / rel, "held"
+        else:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, dest)
+        counts[key] += 1
+    return counts
 
 
 def _du(path: Path) -> int:
@@ -187,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.run()
     finally:
         if not args.keep and bench.work.exists():
-            for p in (bench.landing, bench.held, bench.home, bench.work / "duckdb_tmp"):
+            for p in (bench.landing, bench.held, bench.home, bench.work / "duckdb_tmp",
+                      *bench.work.glob("flat*")):
                 shutil.rmtree(p, ignore_errors=True)
             for p in bench.work.glob("floor*.parquet"):
                 p.unlink()
