@@ -153,9 +153,10 @@ def markdown(r: dict) -> str:
                 lines.append(_phase_row(f"flat cost: full pipeline on the first {n} months (informative)", fl, floor,
                                         "—", "—"))
             met = ("—" if ev["flat_met"] is None else
-                   f"{_ok(ev['flat_met'])} ({100 * (ph['wall_s'] / fastest - 1):.0f} % over the fastest)")
+                   f"{_ok(ev['flat_met'])} (spread {100 * ev['flat_spread']:.0f} %; this run "
+                   f"+{100 * (ph['wall_s'] / fastest - 1):.0f} % on the fastest)")
             lines.append(_phase_row(f"flat cost: one more month after {n} months of history"
-                                    + (" (the row above)" if n == c["months"] else ""), ph, floor,
+                                    + (" (= one more month lands)" if n == c["months"] else ""), ph, floor,
                                     "walls within 20 % of each other", met))
     dash = p["dashboard"]["details"]
     for name, q in dash["queries"].items():
