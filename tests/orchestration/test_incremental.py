@@ -317,30 +317,22 @@ def test_months_one_by_one_a_resent_file_and_a_late_departement_equal_a_full_ref
     assert _window(build.step()) == ("2024-01", "2024-03", None)  # no build recorded: everything
     assert build.fenetres[-1].tout
 
-    def reach(sql):
-        with duckdb.connect(str(settings.warehouse)) as con:
-            return con.execute(sql).fetchone()[0].isoformat()[:7]
+    # April: the orientations' statuses reach 2023-04 (12 months, seed maturite_livraisons); the rows
+    # of its inscription file reach 2022-10 (an inscription of 2023-04 − 6 months), but an id_ft of
+    # that file changes person: that person's months go back to an inscription of 2018-08 − 6 months
+    _copy(small_landing, landing, lambda n: "2024-04" in n)
+    assert _window(build.step()) == ("2018-02", "2024-04", None)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        assert con.execute("select min(date_trunc('month', date_inscription)) from staging.stg_inscriptions "
+                           "where mois = '2024-04-01'").fetchone()[0].isoformat()[:7] == "2023-04"
+    # May: statuses from 2023-05 (orientations), rows from 2023-06 (an orientation of département 13);
+    # the person-level models start in June 2023, the indicators in May
+    _copy(small_landing, landing, lambda n: "2024-05" in n)
+    assert _window(build.step()) == ("2023-05", "2024-05", "2023-06")
 
-    for month in ("2024-04", "2024-05"):
-        _copy(small_landing, landing, lambda n: month in n)
-        f = build.step()
-        # statuses: the orientations of the month reach 12 months back (seed maturite_livraisons);
-        # rows: the earliest month any rule reaches (an old inscription − 6 months in this landing)
-        rows = reach(f"""select least(
-            (select min(cast(date_trunc('month', date_inscription) - interval 6 month as date))
-             from staging.stg_inscriptions where mois = '{month}-01'),
-            (select min(cast(date_trunc('month', date_embauche) - interval 6 month as date))
-             from staging.stg_reprises_emploi where mois = '{month}-01'),
-            (select min(least(cast(date_trunc('month', date_reception_notification) - interval 2 month as date),
-                              cast(date_trunc('month', date_orientation) as date)))
-             from staging.stg_orientations where mois = '{month}-01'))""")
-        status = f"{int(month[:4]) - 1}-{month[5:]}"
-        assert _window(f) == (min(rows, status), month, rows if rows > status else None)
-    assert _window(build.fenetres[1])[0] == "2018-02"  # a 2018-08 inscription sent in April 2024
-
-    # June, without département 13
+    # June, without département 13: an inscription of 2023-11 − 6 months reaches the rows from May 2023
     _copy(small_landing, landing, lambda n: "2024-06" in n and "departements/13" not in n)
-    assert _window(build.step())[:2] == ("2023-05", "2024-06")  # inscriptions of June: a Nov. 2023 inscription
+    assert _window(build.step()) == ("2023-05", "2024-06", None)
 
     # the March CAF file re-sent without its last 5 rows: that month and after, no status before
     resent = landing / "caf" / "rsa_2024-03.csv"
@@ -352,9 +344,9 @@ def test_months_one_by_one_a_resent_file_and_a_late_departement_equal_a_full_ref
     assert _window(f) == ("2024-03", "2024-06", None)
     assert f.motifs == ["rsa caf 2024-03 renvoyé (lignes dès 2024-03, statuts dès 2024-03)"]
 
-    # département 13's June files, late: its orientations' statuses 12 months back
+    # département 13's June files, late: its orientations' statuses 12 months back, rows from 2023-08
     _copy(small_landing, landing, lambda n: "2024-06" in n and "departements/13" in n)
-    assert _window(build.step())[:2] == ("2023-06", "2024-06")
+    assert _window(build.step()) == ("2023-06", "2024-06", "2023-08")
     assert build.step() is None  # nothing new
 
     with duckdb.connect(str(settings.warehouse)) as con:
