@@ -53,6 +53,10 @@
 
   Seuls comptent (lignes mensuelles) les mois calculés dont le fichier CAF/MSA a été livré ; un
   territoire sans personne dans la population n'a pas de ligne (les marts complètent la grille).
+
+  Construction incrémentale (macros/incremental.sql, docs/incremental.md) : le modèle ne garde de
+  `personnes` que les mois de la fenêtre (les années entières qu'elle touche quand `annuelle` est
+  donnée) et ne rend que les lignes mensuelles de ses mois et les lignes annuelles de ses années.
 -#}
 {% macro deployer_territoires(indicateur, personnes, valeur, departement=none, ventilations=[], annuelle=none) -%}
 {{ config_par_mois('grains', statuts=true) }}
