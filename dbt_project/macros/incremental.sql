@@ -15,6 +15,8 @@
 
 {#- La fenêtre s'applique-t-elle ? (modèle incrémental déjà construit et variables données) -#}
 {% macro fenetre_active() -%}
+    {#- un test unitaire dbt n'a pas de relation cible (this) : tout est calculé -#}
+    {%- if this is none -%}{{ return(false) }}{%- endif -%}
     {{ return(is_incremental() and var('mois_debut', none) is not none and var('mois_fin', none) is not none) }}
 {%- endmacro %}
 
