@@ -67,6 +67,8 @@ def _run(args: argparse.Namespace) -> None:
     from orchestration.journal import quiet, verbose
     from socle.lock import PipelineBusy, pipeline_lock
 
+    if args.tout_recalculer:  # read by the dbt asset through the settings (socle/settings.py)
+        os.environ["SOCLE_TOUT_RECALCULER"] = "1"
     settings = get_settings()
     try:  # a clear answer when another run holds the warehouse (the run's own lock still decides)
         with pipeline_lock(settings.lock_file):
@@ -75,7 +77,7 @@ def _run(args: argparse.Namespace) -> None:
     except PipelineBusy as busy:
         print(f"{busy} : rien n'est fait.", file=sys.stderr)
         sys.exit(1)
-    if last is not None and not (args.forcer or settings.force):
+    if last is not None and not (args.forcer or settings.force or settings.full_recompute):
         print(f"Rien de nouveau depuis le dernier run ({last}) : aucun chiffre ne change.")
         print("Le pipeline n'est pas relancé : mêmes fichiers déposés, même code et mêmes référentiels, "
               "instantané et open data toujours publiés (--forcer pour le relancer quand même).")
@@ -189,6 +191,10 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--forcer", action="store_true",
                      help="relance le pipeline même sans rien de nouveau depuis le dernier run "
                           "(aussi : SOCLE_FORCER=1)")
+    run.add_argument("--tout-recalculer", action="store_true",
+                     help="reconstruit tous les mois de l'entrepôt (dbt --full-refresh) au lieu des seuls "
+                          "mois que les livraisons nouvelles ou renvoyées atteignent ; implique --forcer "
+                          "(aussi : SOCLE_TOUT_RECALCULER=1)")
     run.set_defaults(func=_run)
     sub.add_parser("dagster", help="lance l'interface Dagster (dagster dev)").set_defaults(func=_dagster)
     dash = sub.add_parser("dashboard", help="lance le tableau de bord Streamlit sur l'instantané courant")

@@ -89,6 +89,12 @@ class Settings:
         return os.environ.get("SOCLE_FORCER", "").strip().lower() in ("1", "true", "oui", "yes")
 
     @property
+    def full_recompute(self) -> bool:
+        """SOCLE_TOUT_RECALCULER=1: rebuild every month of the warehouse (dbt --full-refresh) instead of
+        the months that the changed deliveries reach (orchestration/mois_a_recalculer.py)."""
+        return os.environ.get("SOCLE_TOUT_RECALCULER", "").strip().lower() in ("1", "true", "oui", "yes")
+
+    @property
     def lock_file(self) -> Path:
         return self.home / "pipeline.lock"
 

@@ -53,13 +53,23 @@
 
   Seuls comptent (lignes mensuelles) les mois calculés dont le fichier CAF/MSA a été livré ; un
   territoire sans personne dans la population n'a pas de ligne (les marts complètent la grille).
+
+  Construction incrémentale (macros/incremental.sql, docs/incremental.md) : le modèle ne garde de
+  `personnes` que les mois de la fenêtre (les années entières qu'elle touche quand `annuelle` est
+  donnée) et ne rend que les lignes mensuelles de ses mois et les lignes annuelles de ses années.
 -#}
 {% macro deployer_territoires(indicateur, personnes, valeur, departement=none, ventilations=[], annuelle=none) -%}
+{{ config_par_mois('grains', statuts=true) }}
 {%- if valeur not in ['effectif', 'taux', 'moyenne', 'mediane'] -%}
     {{ exceptions.raise_compiler_error("deployer_territoires : valeur inconnue « " ~ valeur ~ " » pour " ~ indicateur) }}
 {%- endif -%}
 with personnes as (
-    {{ personnes }}
+    select *
+    from (
+        {{ personnes }}
+    ) as p
+    -- construction incrémentale : les mois de la fenêtre (années entières pour les lignes annuelles)
+    where {{ dans_fenetre('p.mois', annee=(annuelle is not none)) }}
 ),
 
 mois_calcules as (
@@ -87,6 +97,7 @@ placees as (
     inner join {{ ref('int_territoires_communes_mois') }} as t
         on t.mois = p.mois
        and t.code_commune = p.code_commune
+    where {{ dans_fenetre('p.mois') }}
     {%- if annuelle %}
     union all
     -- lignes annuelles : la population de l'année, placée au mois de sa ligne

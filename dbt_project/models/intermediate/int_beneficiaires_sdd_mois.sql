@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- Population de beneficiaires_sdd et de part_accompagnement_intensif : personnes SDD et
 -- versables à la fin du mois, avec leur situation d'accompagnement au dernier jour du mois.
 -- Un épisode court à fin(M) quand date_debut ≤ fin(M) et date_fin vide ou ≥ fin(M) ; il est
@@ -17,6 +18,7 @@ with population as (
         {{ modalite_anciennete_droit('date_ouverture_droit', 'mois') }} as anciennete_droit
     from {{ ref('int_caf_personne_mois') }}
     where est_stock
+      and {{ dans_fenetre('mois') }}
 ),
 
 episodes as (
@@ -32,6 +34,8 @@ episodes as (
     left join {{ ref('modalites_intensives') }} as m
         on m.modalite = a.modalite
     where a.personne is not null
+      -- épisodes qui peuvent être en cours à la fin d'un mois de la fenêtre
+      and {{ chevauche_fenetre('a.date_debut', 'a.date_fin') }}
 ),
 
 en_cours as (

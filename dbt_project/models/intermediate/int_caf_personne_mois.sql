@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- État CAF/MSA de chaque personne à la fin de chaque mois livré (ligne du fichier courant du
 -- mois). Une personne absente du fichier d'un mois n'a pas de ligne ce mois-là ; une ligne par
 -- personne et mois (l'ingestion applique la règle de clé dupliquée sur id_rsa et NIR ; le test
@@ -24,3 +25,4 @@ from {{ ref('stg_rsa') }} as r
 left join {{ ref('cog_communes') }} as c
     on c.code_commune = r.code_commune
 where r.pseudo_nir is not null
+  and {{ dans_fenetre('r.mois') }}

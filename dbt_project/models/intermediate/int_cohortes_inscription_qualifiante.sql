@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- Inscription qualifiante de chaque personne d'une cohorte d'orientation (pilotage.md,
 -- « Breakdowns ») : parmi ses inscriptions rattachées qui la font entrer dans la cohorte
 -- (date_inscription < date_orientation du dossier de cohorte + 6 mois), la plus récente par
@@ -18,6 +19,7 @@ with candidates as (
     inner join {{ ref('int_inscriptions') }} as i
         on i.personne = c.personne
        and i.date_inscription < {{ ajouter_mois(6, 'c.date_orientation') }}
+    where {{ dans_fenetre('c.mois') }}
 ),
 
 plus_recentes as (

@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- Cohortes d'orientation pour les taux de retour à l'emploi (volet 3, résultats).
 -- Cohorte de M : personnes ayant un dossier départemental rattaché dont la date_orientation
 -- tombe en M (une ligne par personne et mois : le dossier de cohorte, à la date d'orientation
@@ -23,6 +24,8 @@ with dossiers as (
     from {{ ref('int_orientations') }}
     where personne is not null
       and date_orientation is not null
+      -- depuis janvier : est_premiere_cohorte_annee regarde les mois antérieurs de l'année
+      and {{ dans_fenetre('date_orientation', annee=true) }}
 ),
 
 cohorte as (
@@ -68,6 +71,7 @@ reprises as (
         on r.personne = c.personne
        and r.date_embauche >= c.date_orientation
        and r.date_embauche < {{ ajouter_mois(6, 'c.date_orientation') }}
+       and {{ dans_fenetre('r.date_embauche', apres=6, annee=true) }}
     group by c.personne, c.mois
 ),
 
@@ -94,31 +98,37 @@ placement as (
             on f.personne = c.personne
     ) as lignes
     where rang = 1
+),
+
+cohortes as (
+    select
+        c.personne,
+        c.mois,
+        c.date_orientation,
+        c.departement_orientation,
+        p.code_commune,
+        {{ modalite_sexe('p.sexe') }} as sexe,
+        {{ modalite_tranche_age('c.mois', 'p.annee_naissance') }} as tranche_age,
+        {{ modalite_organisme_referent('c.date_orientation', 'c.organisme_referent') }} as organisme_referent,
+        {{ modalite_type_parcours('c.type_parcours') }} as type_parcours,
+        i.personne is not null as est_inscrit_ft,
+        r.personne is not null as a_repris_emploi_6m,
+        coalesce(r.est_durable = 1, false) as a_repris_emploi_durable_6m,
+        -- dossier le plus ancien de l'année civile, qu'il qualifie ou non (inscription) : seule
+        -- cette ligne peut faire entrer la personne dans la cohorte annuelle
+        row_number() over (
+            partition by c.personne, extract(year from c.mois)
+            order by c.mois
+        ) = 1 as est_premiere_cohorte_annee
+    from cohorte as c
+    left join inscrits as i
+        on i.personne = c.personne and i.mois = c.mois
+    left join reprises as r
+        on r.personne = c.personne and r.mois = c.mois
+    left join placement as p
+        on p.personne = c.personne and p.mois = c.mois
 )
 
-select
-    c.personne,
-    c.mois,
-    c.date_orientation,
-    c.departement_orientation,
-    p.code_commune,
-    {{ modalite_sexe('p.sexe') }} as sexe,
-    {{ modalite_tranche_age('c.mois', 'p.annee_naissance') }} as tranche_age,
-    {{ modalite_organisme_referent('c.date_orientation', 'c.organisme_referent') }} as organisme_referent,
-    {{ modalite_type_parcours('c.type_parcours') }} as type_parcours,
-    i.personne is not null as est_inscrit_ft,
-    r.personne is not null as a_repris_emploi_6m,
-    coalesce(r.est_durable = 1, false) as a_repris_emploi_durable_6m,
-    -- dossier le plus ancien de l'année civile, qu'il qualifie ou non (inscription) : seule
-    -- cette ligne peut faire entrer la personne dans la cohorte annuelle
-    row_number() over (
-        partition by c.personne, extract(year from c.mois)
-        order by c.mois
-    ) = 1 as est_premiere_cohorte_annee
-from cohorte as c
-left join inscrits as i
-    on i.personne = c.personne and i.mois = c.mois
-left join reprises as r
-    on r.personne = c.personne and r.mois = c.mois
-left join placement as p
-    on p.personne = c.personne and p.mois = c.mois
+select *
+from cohortes
+where {{ dans_fenetre('mois') }}

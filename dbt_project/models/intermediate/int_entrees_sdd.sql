@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- Nouveaux entrants (instruction, volet 2 §4.1) : p est un nouvel entrant du département D
 -- au mois M quand
 --   1. stock(p, D, M) ;
@@ -29,6 +30,9 @@ caf as (
         sexe,
         annee_naissance
     from {{ ref('int_caf_personne_mois') }}
+    -- les mois de la fenêtre et le dernier mois CAF livré avant chacun d'eux (critère 2)
+    where {{ dans_fenetre('mois') }}
+       or mois in (select mois_caf_precedent from {{ ref('int_mois') }} where {{ dans_fenetre('mois') }})
 ),
 
 stock as (
@@ -56,6 +60,7 @@ candidats as (
        and precedent.code_departement = s.code_departement
        and precedent.mois = m.mois_caf_precedent
     where precedent.personne is null
+      and {{ dans_fenetre('s.mois') }}
 ),
 
 -- orientations datées des départements et leur mois de clôture (int_orientations_clotures)

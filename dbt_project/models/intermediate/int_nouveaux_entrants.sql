@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- Orientation des nouveaux entrants (instruction, volet 2 §4.2). Pour un nouvel entrant p de
 -- D au mois M, T0 est la plus petite date_reception_notification parmi les dossiers de D pour
 -- p avec debut(M) − 1 mois ≤ date_reception_notification < debut(M) + 3 mois ; ce dossier est
@@ -10,6 +11,8 @@
 with entrants as (
     select personne, departement, mois, code_commune, sexe, tranche_age
     from {{ ref('int_entrees_sdd') }}
+    -- depuis janvier : est_premiere_entree_annee regarde les mois antérieurs de l'année
+    where {{ dans_fenetre('mois', annee=true) }}
 ),
 
 dossiers as (
@@ -24,6 +27,8 @@ dossiers as (
         date_premier_rdv_accompagnement
     from {{ ref('int_orientations') }}
     where personne is not null
+      -- T0 d'une entrée de la fenêtre : de son mois − 1 mois à son mois + 3 mois
+      and {{ dans_fenetre('date_reception_notification', avant=1, apres=2, annee=true) }}
 ),
 
 candidats_entree as (
@@ -98,29 +103,35 @@ delais as (
         on d.personne = e.personne
        and d.departement = e.departement
        and d.mois = e.mois
+),
+
+entrees as (
+    select
+        personne,
+        departement,
+        mois,
+        code_commune,
+        sexe,
+        tranche_age,
+        organisme_referent,
+        date_t0,
+        date_orientation,
+        date_premier_rdv_accompagnement,
+        delai_orientation_j,
+        est_oriente_15j,
+        est_oriente_1m,
+        est_dans_fenetre_delai,
+        est_dans_fenetre_delai and a_premier_rdv_30j_orientation as est_premier_rdv_30j,
+        delai_premier_rdv_j,
+        est_dans_fenetre_premier_rdv,
+        -- première entrée de l'année civile dans ce département : population des chiffres annuels
+        row_number() over (
+            partition by personne, departement, extract(year from mois)
+            order by mois
+        ) = 1 as est_premiere_entree_annee
+    from delais
 )
 
-select
-    personne,
-    departement,
-    mois,
-    code_commune,
-    sexe,
-    tranche_age,
-    organisme_referent,
-    date_t0,
-    date_orientation,
-    date_premier_rdv_accompagnement,
-    delai_orientation_j,
-    est_oriente_15j,
-    est_oriente_1m,
-    est_dans_fenetre_delai,
-    est_dans_fenetre_delai and a_premier_rdv_30j_orientation as est_premier_rdv_30j,
-    delai_premier_rdv_j,
-    est_dans_fenetre_premier_rdv,
-    -- première entrée de l'année civile dans ce département : population des chiffres annuels
-    row_number() over (
-        partition by personne, departement, extract(year from mois)
-        order by mois
-    ) = 1 as est_premiere_entree_annee
-from delais
+select *
+from entrees
+where {{ dans_fenetre('mois') }}

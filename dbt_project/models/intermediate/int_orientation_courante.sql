@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- Orientation courante (pilotage.md, « Orientation in progress ») : pour chaque personne du
 -- stock de M (int_beneficiaires_sdd_mois) et son département D à M, le dossier de D en cours à
 -- fin(M) : date_orientation ≤ fin(M) et pas de clôture avant debut(M) (mois de clôture de
@@ -15,6 +16,7 @@ with stock as (
         {{ fin_mois('mois') }} as fin_mois,
         {{ mois_index('mois') }} as idx
     from {{ ref('int_beneficiaires_sdd_mois') }}
+    where {{ dans_fenetre('mois') }}
 ),
 
 en_cours as (

@@ -1,3 +1,4 @@
+{{ config_par_mois() }}
 -- Faits individuels pseudonymisés pour les fichiers d'analystes (privacy.md, « Audiences ») :
 -- une ligne par personne et mois calculé dont le fichier CAF a été livré, pour les personnes
 -- présentes dans le fichier CAF du mois ou dans une cohorte d'orientation du mois.
@@ -9,6 +10,7 @@ with mois as (
     select mois
     from {{ ref('int_mois') }}
     where est_calcule and caf_livre
+      and {{ dans_fenetre('mois') }}
 ),
 
 caf as (
@@ -55,9 +57,13 @@ faits as (
     from caf as c
     full outer join cohortes as o
         on o.personne = c.personne and o.mois = c.mois
-    left join {{ ref('int_beneficiaires_sdd_mois') }} as b
+    left join (
+        select * from {{ ref('int_beneficiaires_sdd_mois') }} where {{ dans_fenetre('mois') }}
+    ) as b
         on b.personne = c.personne and b.mois = c.mois
-    left join {{ ref('int_nouveaux_entrants') }} as n
+    left join (
+        select * from {{ ref('int_nouveaux_entrants') }} where {{ dans_fenetre('mois') }}
+    ) as n
         on n.personne = c.personne and n.mois = c.mois
 )
 

@@ -14,10 +14,12 @@
 --   ind_<code>) ou si une autre livraison nationale attendue manque ; définitif sinon.
 {#- les modèles ind_<code> : macro modeles_indicateurs (macros/indicateurs.sql) -#}
 {%- set liste_modeles = modeles_indicateurs() %}
+{{ config_par_mois(statuts=true) }}
 with mois as (
     select mois, caf_livre
     from {{ ref('int_mois') }}
     where est_calcule
+      and {{ dans_fenetre('mois') }}
 ),
 
 -- chaque indicateur : sa ligne « ensemble » et les modalités de ses ventilations
@@ -55,6 +57,7 @@ chiffres as (
         denominateur, valeur, nb_personnes, est_provisoire_departements
     from {{ ref(modele) }}
     where grain = 'mois'
+      and {{ dans_fenetre('mois') }}
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -12,10 +12,13 @@
 -- pour chaque mois calculé de l'année ; stock : le mois copié) ; définitif sinon.
 {#- les modèles ind_<code> : macro modeles_indicateurs (macros/indicateurs.sql) -#}
 {%- set liste_modeles = modeles_indicateurs() %}
+{{ config_par_mois('annee', statuts=true) }}
 with mois as (
     select mois, extract(year from mois) as annee
     from {{ ref('int_mois') }}
     where est_calcule
+      -- construction incrémentale : les années que la fenêtre touche
+      and {{ dans_fenetre('mois', annee=true) }}
 ),
 
 -- chaque année ayant un mois calculé : décembre est-il calculé, quel mois copier pour un stock
@@ -73,6 +76,7 @@ chiffres_annuels as (
         modalite, numerateur, denominateur, valeur
     from {{ ref(modele) }}
     where grain = 'annee'
+      and {{ dans_fenetre('mois', annee=true) }}
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -87,6 +91,7 @@ provisoires_annee as (
         on m.mois = i.mois
     where i.ventilation = 'ensemble'
       and i.statut = 'provisoire'
+      and {{ dans_fenetre('i.mois', annee=true) }}
     group by i.indicateur, i.niveau, i.code_territoire, m.annee
 ),
 

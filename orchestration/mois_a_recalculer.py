@@ -1,0 +1,454 @@
+"""The months a warehouse build must recompute, derived from the delivery ledger in one place.
+
+The ledger's current deliveries (raw.livraisons where est_courante) are compared with those
+recorded at the last successful build ($SOCLE_HOME/dbt/constructions.json, written by
+`memoriser`). A (type, producer, month) whose current delivery is new, re-sent or gone reaches
+the months below; the window is [earliest reached month, last month of data] (later months are
+always recomputed: closures, entries and orientations in progress carry forward without end).
+
+Reach of a changed delivery of month M (docs/incremental.md; indicators.md, pilotage.md):
+- every type: maturity, M − the largest lag (decalage_mois) of the type in the seed
+  maturite_livraisons: the status of those months may flip;
+- rsa (CAF/MSA): M (the stock of M, the entry rule's M−1 of the next month, closures after M);
+  a changed (id_rsa, NIR) pair (the linkage int_liaison_rsa moves) reaches that person's months:
+  the old and new persons' CAF months and cohort months, and the months reached by the id_rsa's
+  orientation and accompaniment rows (below); a person of M with no CAF line before M (old or new
+  state) reaches their cohort months before M (cohort placement takes the first line after);
+- orientations: for each row (new version, and the version it replaces), the month of
+  date_orientation (cohorts, orientation in progress, closures) and the month of
+  date_reception_notification (T0) − 2 (a new entrant of month E takes T0 in
+  [E − 1 month, E + 3 months), so E ≥ month(T0) − 2);
+- accompagnements: the month of date_debut (an episode counts at the ends of months it covers);
+- inscriptions: the month of date_inscription − 6 (cohorts count an inscription before
+  date_orientation + 6 months); a changed (id_ft, NIR) pair reaches the persons' months;
+- reprises_emploi: the month of date_embauche − 6 (a hire within 6 months of the orientation).
+The rows of a replaced or removed delivery reach what they reached when it was recorded (the
+reach stored with it). Everything is recomputed (window = every delivered month, and the caller
+adds --full-refresh: `tout_recalculer`) when no build was recorded, when the dbt project
+(models, seeds, macros, tests, dbt_project.yml) changed, when a referential (bassins) delivery
+changed, or when the warehouse lost its incremental tables.
+Yearly figures: the dbt models widen the window to the whole years it touches
+(macros/incremental.sql), so the window here stays in months.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from socle.settings import DBT_PROJECT_DIR, SEEDS_DIR
+
+PERSON_TYPES = ("rsa", "orientations", "accompagnements", "inscriptions", "reprises_emploi")
+PROJECT_PARTS = ("models", "seeds", "macros", "tests")
+PROJECT_FILES = ("dbt_project.yml",)
+
+# the reasons for recomputing everything (the caller adds --full-refresh)
+TOUT_AUCUNE_CONSTRUCTION = "aucune construction enregistrée"
+TOUT_PROJET = "projet dbt modifié"
+TOUT_REFERENTIEL = "référentiel modifié"
+TOUT_ENTREPOT = "tables incrémentales absentes de l'entrepôt"
+MOTIFS_TOUT = (TOUT_AUCUNE_CONSTRUCTION, TOUT_PROJET, TOUT_REFERENTIEL, TOUT_ENTREPOT)
+
+
+@dataclass(frozen=True)
+class Fenetre:
+    """Months (first day) to recompute, bounds included, and why. `debut_donnees`: the first month
+    whose person-level rows may change (after `debut` when only statuses reach further back: the
+    person-level models then start there, the indicator models and marts at `debut`); None: `debut`."""
+    debut: dt.date
+    fin: dt.date
+    motifs: list[str] = field(default_factory=list)
+    debut_donnees: dt.date | None = None
+
+    @property
+    def tout(self) -> bool:
+        """Everything must be rebuilt from scratch (no build recorded, project or referential changed)."""
+        return any(m in MOTIFS_TOUT for m in self.motifs)
+
+
+# no changed delivery: a window with no month (the incremental models delete and add nothing)
+FENETRE_VIDE = {"mois_debut": "9999-12-01", "mois_fin": "0001-01-01"}
+
+
+def dbt_vars(f: Fenetre | None) -> dict:
+    """The dbt vars of a window: {} (everything) without one."""
+    if f is None:
+        return {}
+    variables = {"mois_debut": f.debut.isoformat(), "mois_fin": f.fin.isoformat()}
+    if f.debut_donnees is not None and f.debut_donnees > f.debut:
+        variables["mois_debut_donnees"] = f.debut_donnees.isoformat()
+    return variables
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _first_day(d: dt.date | dt.datetime) -> dt.date:
+    return dt.date(d.year, d.month, 1)
+
+
+def memo_path(settings) -> Path:
+    return settings.home / "dbt" / "constructions.json"
+
+
+def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """Hash of the dbt project's models, seeds, macros, tests and dbt_project.yml."""
+    h = hashlib.sha256()
+    files = [p for part in PROJECT_PARTS if (project_dir / part).exists()
+             for p in (project_dir / part).rglob("*") if p.is_file()]
+    files += [project_dir / f for f in PROJECT_FILES if (project_dir / f).exists()]
+    for path in sorted(files):
+        h.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def maturity_lags(seeds_dir: Path = SEEDS_DIR) -> dict[str, int]:
+    """The largest decalage_mois of each type_fichier in the seed maturite_livraisons."""
+    lags: dict[str, int] = {}
+    with open(seeds_dir / "parametres" / "maturite_livraisons.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            lags[row["type_fichier"]] = max(lags.get(row["type_fichier"], 0), int(row["decalage_mois"]))
+    return lags
+
+
+# --- row reach: the earliest month the rows of one delivery reach (SQL on the warehouse) ---------
+
+def _month(expr: str, minus: int = 0) -> str:
+    shifted = f"date_trunc('month', {expr})"
+    return f"cast({shifted} - interval {minus} month as date)" if minus else f"cast({shifted} as date)"
+
+
+ROW_REACH = {
+    "rsa": f"select min({_month('mois')}) from staging.stg_rsa where id_livraison = $id",
+    "orientations": f"""
+        select min(least({_month('o.date_reception_notification', 2)}, {_month('o.date_orientation')},
+                         {_month('v.date_orientation')}))
+        from staging.stg_orientations as o
+        -- the other versions of the same dossiers (their date_orientation may differ)
+        left join staging.stg_orientations as v
+            on v.producteur = o.producteur and v.pseudo_id_rsa = o.pseudo_id_rsa
+           and v.date_reception_notification = o.date_reception_notification
+        where o.id_livraison = $id""",
+    # an episode counts at the ends of the CAF months it covers: from its start, or from the first CAF month
+    "accompagnements": f"""
+        select greatest(min({_month('date_debut')}),
+                        (select min(mois) from staging.stg_livraisons_courantes where type_fichier = 'rsa'))
+        from staging.stg_accompagnements where id_livraison = $id""",
+    "inscriptions": f"select min({_month('date_inscription', 6)}) from staging.stg_inscriptions where id_livraison = $id",
+    "reprises_emploi": f"select min({_month('date_embauche', 6)}) from staging.stg_reprises_emploi where id_livraison = $id",
+}
+
+
+def _run(con, script: str, params: dict) -> None:
+    """Statements separated by ';', each with the parameters it names."""
+    for statement in (part.strip() for part in script.split(";")):
+        if statement:
+            con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+
+
+def _scalar(con, sql: str, params: dict | None = None):
+    row = con.execute(sql, params or {}).fetchone()
+    return None if row is None else row[0]
+
+
+def maturity_reach(type_fichier: str, mois: dt.date | None, lags: dict[str, int]) -> dt.date | None:
+    """The first month whose status a delivery of this type and month may flip."""
+    return None if mois is None else add_months(_first_day(mois), -lags.get(type_fichier, 0))
+
+
+def row_reach(con, id_livraison: str, type_fichier: str) -> dt.date | None:
+    """Earliest month whose person-level rows the rows of a current delivery reach."""
+    if type_fichier not in ROW_REACH:
+        return None
+    value = _scalar(con, ROW_REACH[type_fichier], {"id": id_livraison})
+    return None if value is None else _first_day(value)
+
+
+# --- person reach: changed pairs and placements ---------------------------------------------------
+
+def _person_months(con, persons_sql: str, ids_rsa_sql: str | None, ids_ft_sql: str | None) -> str:
+    """SQL giving the earliest month among the persons' CAF and cohort months (old and new
+    states) and the months their identifiers' orientation, inscription and hire rows reach (their
+    accompaniments count at their CAF months, already in)."""
+    parts = [
+        f"select min(mois) as m from intermediate.int_caf_personne_mois where personne in ({persons_sql})",
+        f"select min({_month('mois')}) from staging.stg_rsa where pseudo_nir in ({persons_sql})",
+        f"select min(mois) from intermediate.int_cohortes_orientation where personne in ({persons_sql})",
+    ]
+    if ids_rsa_sql:
+        parts += [
+            f"select min(least({_month('date_orientation')}, {_month('date_reception_notification', 2)})) "
+            f"from staging.stg_orientations "
+            f"where pseudo_id_rsa in ({ids_rsa_sql})",
+        ]
+    if ids_ft_sql:
+        parts += [
+            f"select min({_month('date_inscription', 6)}) from staging.stg_inscriptions where pseudo_id_ft in ({ids_ft_sql})",
+            f"select min({_month('date_embauche', 6)}) from staging.stg_reprises_emploi where pseudo_id_ft in ({ids_ft_sql})",
+        ]
+    return "select min(m) from (" + " union all ".join(parts) + ") as t"
+
+
+def rsa_person_reach(con, mois: dt.date) -> dt.date | None:
+    """CAF month M changed: the months of the persons whose (id_rsa, NIR) pair moved, and the cohort
+    months before M of the persons of M with no CAF line before M."""
+    _run(con, f"""
+        create or replace temp table _ids_rsa as
+        select pseudo_id_rsa from staging.stg_rsa where mois = $m and pseudo_id_rsa is not null
+        union
+        select pseudo_id_rsa from intermediate.int_caf_personne_mois where mois = $m and pseudo_id_rsa is not null;
+        create or replace temp table _paires as
+        with nouvelle as (
+            select pseudo_id_rsa, arg_max(pseudo_nir, mois) as personne
+            from staging.stg_rsa
+            where pseudo_nir is not null and pseudo_id_rsa in (select pseudo_id_rsa from _ids_rsa)
+            group by pseudo_id_rsa
+        ),
+        ancienne as (
+            select pseudo_id_rsa, personne from intermediate.int_liaison_rsa
+            where pseudo_id_rsa in (select pseudo_id_rsa from _ids_rsa)
+        )
+        select coalesce(n.pseudo_id_rsa, a.pseudo_id_rsa) as pseudo_id_rsa, n.personne as nouvelle, a.personne as ancienne
+        from nouvelle as n full outer join ancienne as a on a.pseudo_id_rsa = n.pseudo_id_rsa
+        where n.personne is distinct from a.personne;
+        create or replace temp table _personnes_m as
+        select pseudo_nir as personne, pseudo_id_rsa from staging.stg_rsa where mois = $m and pseudo_nir is not null
+        union
+        select personne, pseudo_id_rsa from intermediate.int_caf_personne_mois where mois = $m;
+        create or replace temp table _sans_ligne_avant as
+        select p.personne, p.pseudo_id_rsa from _personnes_m as p
+        where not exists (select 1 from staging.stg_rsa as r where r.pseudo_nir = p.personne and r.mois < $m)
+          and not exists (select 1 from intermediate.int_caf_personne_mois as c where c.personne = p.personne and c.mois < $m);
+    """, {"m": mois})
+    reached = []
+    pairs = _scalar(con, _person_months(
+        con,
+        "select nouvelle from _paires where nouvelle is not null union select ancienne from _paires where ancienne is not null",
+        "select pseudo_id_rsa from _paires", None))
+    if pairs is not None:
+        reached.append(pairs)
+    placement = _scalar(con, f"""
+        select min(m) from (
+            select c.mois as m from intermediate.int_cohortes_orientation as c
+            where c.personne in (select personne from _sans_ligne_avant) and c.mois < $m
+            union all
+            select {_month('o.date_orientation')} from staging.stg_orientations as o
+            where o.pseudo_id_rsa in (select pseudo_id_rsa from _sans_ligne_avant)
+              and o.date_orientation < $m
+        ) as t""", {"m": mois})
+    if placement is not None:
+        reached.append(placement)
+    return min(reached) if reached else None
+
+
+def ft_person_reach(con, id_livraison: str) -> dt.date | None:
+    """An inscriptions delivery: the months of the persons whose (id_ft, NIR) pair moved."""
+    _run(con, """
+        create or replace temp table _ids_ft as
+        select distinct pseudo_id_ft from staging.stg_inscriptions where id_livraison = $id and pseudo_id_ft is not null;
+        create or replace temp table _paires_ft as
+        with nouvelle as (
+            select pseudo_id_ft, pseudo_nir as personne from (
+                select pseudo_id_ft, pseudo_nir, row_number() over (
+                    partition by pseudo_id_ft, date_inscription order by mois desc, ligne desc) as rang_version,
+                    mois, ligne
+                from staging.stg_inscriptions where pseudo_id_ft in (select pseudo_id_ft from _ids_ft)
+            ) as v
+            where rang_version = 1 and pseudo_nir is not null
+            qualify row_number() over (partition by pseudo_id_ft order by mois desc, ligne desc) = 1
+        ),
+        ancienne as (
+            select pseudo_id_ft, personne from intermediate.int_liaison_ft
+            where pseudo_id_ft in (select pseudo_id_ft from _ids_ft)
+        )
+        select coalesce(n.pseudo_id_ft, a.pseudo_id_ft) as pseudo_id_ft, n.personne as nouvelle, a.personne as ancienne
+        from nouvelle as n full outer join ancienne as a on a.pseudo_id_ft = n.pseudo_id_ft
+        where n.personne is distinct from a.personne;
+    """, {"id": id_livraison})
+    return _scalar(con, _person_months(
+        con,
+        "select nouvelle from _paires_ft where nouvelle is not null union select ancienne from _paires_ft where ancienne is not null",
+        None, "select pseudo_id_ft from _paires_ft"))
+
+
+# --- the ledger and the record of the last build --------------------------------------------------
+
+def current_deliveries(con) -> dict[str, dict]:
+    rows = con.execute("select id_livraison, type_fichier, producteur, mois, sha256 from raw.livraisons "
+                       "where est_courante order by id_livraison").fetchall()
+    return {r[0]: {"type_fichier": r[1], "producteur": r[2], "mois": r[3].isoformat() if r[3] else None,
+                   "sha256": r[4]} for r in rows}
+
+
+def _read_memo(settings) -> dict | None:
+    path = memo_path(settings)
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _tables_present(con) -> bool:
+    needed = {("intermediate", "int_caf_personne_mois"), ("intermediate", "int_liaison_rsa"),
+              ("intermediate", "int_liaison_ft"), ("intermediate", "int_cohortes_orientation"),
+              ("marts", "indicateurs"), ("staging", "stg_rsa")}
+    present = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    return needed <= present
+
+
+def _months_of_data(con) -> tuple[dt.date, dt.date] | None:
+    row = con.execute("select min(mois), max(mois) from raw.livraisons "
+                      "where est_courante and type_fichier in ('rsa')").fetchone()
+    if row is None or row[0] is None:
+        row = con.execute("select min(mois), max(mois) from raw.livraisons where est_courante").fetchone()
+    if row is None or row[0] is None:
+        return None
+    return _first_day(row[0]), _first_day(row[1])
+
+
+def _key(d: dict) -> tuple:
+    return d["type_fichier"], d["producteur"], d["mois"]
+
+
+def _connect(settings):
+    return duckdb.connect(str(settings.warehouse))
+
+
+def changed(before: dict[str, dict], now: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """(ids now current and not recorded, ids recorded and no longer current)."""
+    return sorted(set(now) - set(before)), sorted(set(before) - set(now))
+
+
+def fenetre(settings) -> Fenetre | None:
+    """The window of months to recompute, or None when no delivery changed since the last build."""
+    if not settings.warehouse.exists():
+        return None
+    memo = _read_memo(settings)
+    with _connect(settings) as con:
+        now = current_deliveries(con)
+        span = _months_of_data(con)
+        if span is None:
+            return None
+        everything = None
+        if memo is None:
+            everything = TOUT_AUCUNE_CONSTRUCTION
+        elif memo.get("projet") != project_fingerprint():
+            everything = TOUT_PROJET
+        elif not _tables_present(con):
+            everything = TOUT_ENTREPOT
+        if everything is None:
+            before = memo["livraisons"]
+            new, gone = changed(before, now)
+            if any(now[i]["type_fichier"] not in PERSON_TYPES for i in new) or \
+               any(before[i]["type_fichier"] not in PERSON_TYPES for i in gone):
+                everything = TOUT_REFERENTIEL
+        if everything is not None:
+            first = span[0]
+            if memo and memo.get("premier_mois"):
+                first = min(first, dt.date.fromisoformat(memo["premier_mois"]))
+            return Fenetre(first, _last_month(span, memo), [everything])
+        if not new and not gone:
+            return None
+        lags = maturity_lags()
+        data: list[dt.date] = []      # person-level rows
+        status: list[dt.date] = []    # statuses only (maturity)
+        motifs: list[str] = []
+        rsa_months: set[dt.date] = set()
+        for i in new:
+            d = now[i]
+            mois = dt.date.fromisoformat(d["mois"]) if d["mois"] else None
+            reach = [r for r in (row_reach(con, i, d["type_fichier"]),
+                                 ft_person_reach(con, i) if d["type_fichier"] == "inscriptions" else None)
+                     if r is not None]
+            data += reach
+            m = maturity_reach(d["type_fichier"], mois, lags)
+            status += [m] if m else []
+            if d["type_fichier"] == "rsa" and mois is not None:
+                rsa_months.add(mois)
+            replaced = any(_key(before[g]) == _key(d) for g in gone)
+            motifs.append(f"{d['type_fichier']} {d['producteur']} {(d['mois'] or '')[:7]} "
+                          f"{'renvoyé' if replaced else 'nouveau'} (lignes dès {min(reach).isoformat()[:7] if reach else '—'}"
+                          f", statuts dès {m.isoformat()[:7] if m else '—'})")
+        for g in gone:
+            d = before[g]
+            mois = dt.date.fromisoformat(d["mois"]) if d["mois"] else None
+            if d.get("debut_portee"):
+                data.append(dt.date.fromisoformat(d["debut_portee"]))
+            m = maturity_reach(d["type_fichier"], mois, lags)
+            status += [m] if m else []
+            if d["type_fichier"] == "rsa" and mois is not None:
+                rsa_months.add(mois)
+            if not any(_key(now[i]) == _key(d) for i in new):
+                motifs.append(f"{d['type_fichier']} {d['producteur']} {(d['mois'] or '')[:7]} retiré")
+        for mois in sorted(rsa_months):
+            p = rsa_person_reach(con, mois)
+            data.append(min(p, mois) if p is not None else mois)
+        for table in ("_ids_rsa", "_paires", "_personnes_m", "_sans_ligne_avant", "_ids_ft", "_paires_ft"):
+            con.execute(f"drop table if exists {table}")
+    if not data and not status:
+        return None
+    fin = _last_month(span, memo)
+    debut = min(data + status)
+    debut_donnees = min(data) if data else fin
+    if debut > fin:
+        return None
+    return Fenetre(debut, fin, motifs, debut_donnees=debut_donnees if debut_donnees > debut else None)
+
+
+def _last_month(span: tuple[dt.date, dt.date], memo: dict | None) -> dt.date:
+    """The last month of data, or the last month of the last build when it was later (its rows go)."""
+    last = span[1]
+    if memo and memo.get("dernier_mois"):
+        last = max(last, dt.date.fromisoformat(memo["dernier_mois"]))
+    return last
+
+
+def memoriser(settings) -> None:
+    """Record the current deliveries as built (after a successful dbt build only), each with the
+    earliest month its rows reach (for when it is replaced or removed)."""
+    memo = _read_memo(settings) or {}
+    known = memo.get("livraisons", {}) if memo.get("projet") == project_fingerprint() else {}
+    with _connect(settings) as con:
+        now = current_deliveries(con)
+        span = _months_of_data(con)
+        recorded = {}
+        for i, d in now.items():
+            if i in known and "debut_portee" in known[i]:
+                recorded[i] = known[i]
+                continue
+            reach = row_reach(con, i, d["type_fichier"])
+            if d["type_fichier"] == "rsa" and d["mois"]:
+                reach = dt.date.fromisoformat(d["mois"])
+            recorded[i] = {**d, "debut_portee": reach.isoformat() if reach else None}
+    path = memo_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({
+        "projet": project_fingerprint(),
+        "premier_mois": span[0].isoformat() if span else None,
+        "dernier_mois": span[1].isoformat() if span else None,
+        "livraisons": recorded,
+    }, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def decrire(f: Fenetre | None) -> str:
+    """One French line for the run's journal."""
+    if f is None:
+        return "Aucune livraison changée depuis la dernière construction : aucun mois à recalculer."
+    quoi = "tout recalculer" if f.tout else "mois à recalculer"
+    return f"{quoi} : {f.debut.isoformat()[:7]} → {f.fin.isoformat()[:7]} ({' ; '.join(f.motifs)})"
+
+
+__all__: Iterable[str] = ("Fenetre", "fenetre", "memoriser", "dbt_vars", "decrire")
