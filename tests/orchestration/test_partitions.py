@@ -160,3 +160,11 @@ def test_cli_backfill_refuses_a_reversed_or_malformed_range(pipeline_env, capsys
     with pytest.raises(SystemExit):
         cli.main(["recalculer", "--de", "mars", "--a", "2024-03"])
     assert "mois attendu au format AAAA-MM" in capsys.readouterr().err
+
+
+def test_the_transformation_line_says_which_months_were_rebuilt():
+    from orchestration.progress import months_text
+
+    assert months_text(dg.PartitionKeyRange("2024-03", "2024-06"), True) == " ; mois recalculés : 2024-03 à 2024-06"
+    assert months_text(None, True) == " ; aucun mois recalculé (aucune livraison nouvelle ou renvoyée)"
+    assert months_text(None, False) == ""  # the ingestion failed: no warehouse run to speak of
