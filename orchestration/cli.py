@@ -91,8 +91,8 @@ def _run(args: argparse.Namespace) -> None:
 
 
 def _execute(settings, console, start_inputs: str, progress: bool) -> int:
-    """The two jobs (pipeline, then open data), a line per step when `progress`, the summary; the
-    exit code."""
+    """The jobs (ingestion, the warehouse on the months that changed, then open data), a line per
+    step when `progress`, the summary; the exit code."""
     import time
 
     from orchestration import progress as lines
@@ -110,8 +110,9 @@ def _execute(settings, console, start_inputs: str, progress: bool) -> int:
     opendata = result.success
     if progress and not refused:
         ingestion = _read_ledger(settings, lambda con: lines.ingestion_line(con, before or set()))
-        for line in (ingestion, lines.transformation_line(settings.home / "dbt" / "target" / "run_results.json",
-                                                          started), lines.checks_line(result)):
+        transformation = (lines.transformation_line(settings.home / "dbt" / "target" / "run_results.json", started)
+                          + lines.months_text(result.mois, len(result.results) > 1))
+        for line in (ingestion, transformation, lines.checks_line(result)):
             if line:
                 console.say(line)
     if result.success:
@@ -165,6 +166,55 @@ def _refused_busy(result) -> bool:
     return False
 
 
+def _month(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").strftime("%Y-%m")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"mois attendu au format AAAA-MM (ex. 2024-03), reçu « {text} »") from None
+
+
+def _recalculer(args: argparse.Namespace) -> None:
+    """The warehouse job (dbt build, snapshot, analyst files) on a range of months, in process."""
+    import dagster as dg
+
+    from orchestration import progress as lines
+    from orchestration.defs.warehouse import partitions
+    from orchestration.journal import quiet, to_console, verbose
+    from orchestration.run import failure_report, run_warehouse
+
+    settings = get_settings()
+    keys = partitions.MOIS.get_partition_keys()
+    if args.de > args.a:
+        sys.exit(f"--de {args.de} est après --a {args.a} : rien n'est fait.")
+    if args.de < keys[0] or args.a > keys[-1]:
+        sys.exit(f"Mois hors des partitions de l'entrepôt ({keys[0]} à {keys[-1]} ; début réglé par "
+                 "SOCLE_PARTITIONS_DEBUT) : rien n'est fait.")
+    loud = args.verbeux or settings.verbose
+    with (verbose() if loud else quiet(settings.logs)) as console:
+        import time
+
+        started = time.time()
+        result = run_warehouse(settings, dg.PartitionKeyRange(args.de, args.a))
+        if not _refused_busy(result):
+            console.say(lines.transformation_line(settings.home / "dbt" / "target" / "run_results.json", started)
+                        + lines.months_text(dg.PartitionKeyRange(args.de, args.a), True))
+        if console.path is not None:
+            console.say(f"Journal complet : {console.path}")
+        if result.success:
+            console.say("Instantané et fichiers analystes republiés ; l'open data suit au prochain run "
+                        "ou à sa publication mensuelle.")
+            return
+        if _refused_busy(result):
+            console.say("Recalcul refusé : un autre run du pipeline est en cours ; rien n'a été écrit.", error=True)
+        else:
+            console.say("\nLe recalcul a échoué : l'instantané courant n'a pas changé.", error=True)
+            for line in failure_report(result):
+                console.say(f"- {line}", error=True)
+    sys.exit(1)
+
+
 def _dagster(_: argparse.Namespace) -> None:
     from orchestration.dagster_home import prepare
 
@@ -196,6 +246,15 @@ def main(argv: list[str] | None = None) -> None:
                           "mois que les livraisons nouvelles ou renvoyées atteignent ; implique --forcer "
                           "(aussi : SOCLE_TOUT_RECALCULER=1)")
     run.set_defaults(func=_run)
+    again = sub.add_parser(
+        "recalculer", help="recalcule l'entrepôt sur une plage de mois (une partition Dagster par mois) "
+                           "puis republie l'instantané et les fichiers analystes",
+        description="Recalcule les mois de --de à --a inclus en un seul dbt build (vars mois_debut et "
+                    "mois_fin), comme un backfill de l'interface Dagster.")
+    again.add_argument("--de", type=_month, required=True, metavar="AAAA-MM", help="premier mois recalculé")
+    again.add_argument("--a", type=_month, required=True, metavar="AAAA-MM", help="dernier mois recalculé (inclus)")
+    again.add_argument("--verbeux", action="store_true", help="affiche tout (Dagster, dbt) au fil du recalcul")
+    again.set_defaults(func=_recalculer)
     sub.add_parser("dagster", help="lance l'interface Dagster (dagster dev)").set_defaults(func=_dagster)
     dash = sub.add_parser("dashboard", help="lance le tableau de bord Streamlit sur l'instantané courant")
     dash.add_argument("--port", type=int, default=8501)

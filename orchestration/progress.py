@@ -75,3 +75,10 @@ def publication_line(snapshot: Path | None, opendata: Path | None) -> str:
     snap = f"instantané {snapshot.name}" if snapshot else "aucun instantané publié"
     data = f"open data {opendata}" if opendata else "open data non publié (le précédent reste en place)"
     return f"Publication : {snap}, {data}"
+
+
+def months_text(keys: dg.PartitionKeyRange | None, warehouse_ran: bool) -> str:
+    """What the transformation line adds: the months rebuilt, or that none changed."""
+    if keys is not None:
+        return f" ; mois recalculés : {keys.start} à {keys.end}"
+    return " ; aucun mois recalculé (aucune livraison nouvelle ou renvoyée)" if warehouse_ran else ""

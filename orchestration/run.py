@@ -2,21 +2,82 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import dagster as dg
 
 from orchestration.dagster_home import prepare
 from socle.settings import Settings
 
 
-def run_pipeline(settings: Settings, log_level: str = "WARNING", job_name: str = "pipeline"
-                 ) -> dg.ExecuteInProcessResult:
-    prepare(settings)
+@dataclass
+class PipelineResult:
+    """The Dagster runs of one pipeline run (ingestion, then the warehouse on its months), read as
+    one: what the progress lines and the failure report need."""
+
+    results: list[dg.ExecuteInProcessResult]
+    mois: dg.PartitionKeyRange | None = None  # the warehouse run's months; None: no warehouse run
+    motifs: list[str] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return all(r.success for r in self.results)
+
+    @property
+    def all_events(self) -> list:
+        return [e for r in self.results for e in r.all_events]
+
+    @property
+    def run_id(self) -> str:
+        return self.results[-1].run_id
+
+
+def _execute(job_name: str, log_level: str, tags: dict | None = None, asset_selection=None
+             ) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(job_name)
     return job.execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False,
+        instance=dg.DagsterInstance.get(), raise_on_error=False, tags=tags, asset_selection=asset_selection,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
+
+
+def run_warehouse(settings: Settings, keys: dg.PartitionKeyRange, log_level: str = "WARNING",
+                  tout_recalculer: bool = False) -> dg.ExecuteInProcessResult:
+    """The warehouse job (dbt build, snapshot, analyst files) on a range of months, in one run: what
+    `python -m orchestration recalculer --de … --a …` and a backfill of the Dagster UI do."""
+    from orchestration.defs.warehouse import partitions
+    from orchestration.defs.warehouse.assets import TOUT_RECALCULER_TAG
+
+    prepare(settings)
+    tags = partitions.tags(keys) | ({TOUT_RECALCULER_TAG: "1"} if tout_recalculer else {})
+    return _execute("entrepot", log_level, tags=tags)
+
+
+def run_pipeline(settings: Settings, log_level: str = "WARNING", job_name: str = "pipeline"
+                 ) -> PipelineResult | dg.ExecuteInProcessResult:
+    """`pipeline`: the ingestion job, then the warehouse job on the months that the ledger says
+    changed (every month with `--tout-recalculer`; only the snapshot and analyst files when no month
+    changed). Any other job name: that job alone."""
+    prepare(settings)
+    if job_name != "pipeline":
+        return _execute(job_name, log_level)
+    from orchestration.defs.warehouse import partitions
+    from orchestration.defs.warehouse.jobs import ANALYSTES
+    from orchestration.defs.publication.assets import SNAPSHOT
+    from orchestration.mois_a_recalculer import fenetre
+
+    ingestion = _execute("ingestion", log_level)
+    if not ingestion.success:
+        return PipelineResult([ingestion])
+    if settings.full_recompute:
+        keys, motifs = partitions.tout(), ["tout recalculer (--tout-recalculer)"]
+        return PipelineResult([ingestion, run_warehouse(settings, keys, log_level, tout_recalculer=True)], keys, motifs)
+    window = fenetre(settings)
+    if window is None:  # no month changed: the publication only (same figures)
+        return PipelineResult([ingestion, _execute("entrepot", log_level, asset_selection=[SNAPSHOT, ANALYSTES])])
+    keys = partitions.plage(window.debut, window.fin)
+    return PipelineResult([ingestion, run_warehouse(settings, keys, log_level)], keys, list(window.motifs))
 
 
 DBT_LAYERS = ("staging", "intermediate", "indicateurs", "marts", "seeds")

@@ -52,6 +52,12 @@ class Settings:
         return self.home / "dagster"
 
     @property
+    def partitions_debut(self) -> str:
+        """First month of the warehouse's monthly partitions in Dagster, `YYYY-MM`:
+        SOCLE_PARTITIONS_DEBUT, else 2020-01 (before any delivery of the sources)."""
+        return os.environ.get("SOCLE_PARTITIONS_DEBUT") or "2020-01"
+
+    @property
     def key_file(self) -> Path:
         return self.home / "pseudo.key"
 

@@ -1,4 +1,4 @@
-"""A sensor on the landing folder: a run when a file lands or is re-sent."""
+"""A sensor on the landing folder: an ingestion run when a file lands or is re-sent."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def landing_fingerprint() -> str:
 
 def build_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
     @dg.sensor(job=job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
-               description="Surveille $SOCLE_LANDING_DIR et lance le pipeline pour ce qui est nouveau ou renvoyé.")
+               description="Surveille $SOCLE_LANDING_DIR et lance l'ingestion de ce qui est nouveau ou renvoyé "
+                           "(puis mois_sensor lance l'entrepôt sur les mois touchés).")
     def depot_sensor(context: dg.SensorEvaluationContext):
         for run_id in close_orphaned_runs_if_idle(context.instance, get_settings()):
             context.log.warning("run %s interrompu sans fin enregistrée : marqué en échec", run_id)
