@@ -109,3 +109,42 @@ def test_analyst_files_are_rewritten_only_when_their_rows_change(socle_env):
     with duckdb.connect(str(socle_env.analysts / "53.duckdb"), read_only=True) as con:
         assert con.execute("select valeur from indicateurs where code_territoire = '35' and mois = date '2024-02-01' "
                            "and indicateur = 'delai_orientation_moyen_j'").fetchone()[0] == 7.6
+
+
+def test_an_open_data_export_that_changes_no_figure_publishes_nothing_new(socle_env, caplog):
+    import logging
+
+    from publication.no_change import NOTHING_NEW
+    from publication.opendata import publish_opendata
+
+    make_snapshot(socle_env)
+    first = publish_opendata(socle_env, date(2024, 3, 5))
+    assert first.new and first.folder.name == "2024-03-05-01"
+    make_snapshot(socle_env)   # a new snapshot, the same figures
+    with caplog.at_level(logging.INFO, logger="publication.opendata"):
+        second = publish_opendata(socle_env, date(2024, 4, 5))
+    assert (second.new, second.folder, second.message) == (False, first.folder, NOTHING_NEW)
+    assert NOTHING_NEW == "aucun chiffre ne change : rien de nouveau publié"
+    assert any(NOTHING_NEW in r.getMessage() for r in caplog.records)
+    assert sorted(p.name for p in socle_env.opendata.iterdir()) == ["2024-03-05-01", "latest"]
+    assert (socle_env.opendata / "latest").resolve() == first.folder
+    assert not list(socle_env.opendata.glob(".construction-*"))
+    # a published figure changes: the nation's February stock is now provisional (definitif → provisoire)
+    changed = indicateurs_frame().with_columns(
+        statut=pl.when((pl.col("code_territoire") == "FR") & (pl.col("indicateur") == "beneficiaires_sdd")
+                       & (pl.col("mois") == date(2024, 2, 1))).then(pl.lit("provisoire")).otherwise(pl.col("statut")))
+    make_snapshot(socle_env, indicateurs=changed)
+    third = publish_opendata(socle_env, date(2024, 4, 5))
+    assert third.new and third.folder.name == "2024-04-05-01"
+    assert (socle_env.opendata / "latest").resolve() == third.folder
+    assert "national,FR,France,2024-02,ensemble,ensemble,485,485,,provisoire," in (third.folder / "indicateurs.csv").read_text(encoding="utf-8")
+
+
+def test_the_readme_vintage_is_all_that_may_differ():
+    from publication.no_change import readme_without_vintage
+
+    a = "# Titre du 5 mars 2024\n\nIntro.\n\n## Millésime\n\n- Publication du 5 mars 2024.\n\n## Fichiers\n\n| x |\n"
+    b = "# Titre du 5 avril 2024\n\nIntro.\n\n## Millésime\n\n- Publication du 5 avril 2024.\n\n## Fichiers\n\n| x |\n"
+    c = b.replace("| x |", "| y |")
+    assert readme_without_vintage(a) == readme_without_vintage(b) == "\nIntro.\n\n## Fichiers\n\n| x |"
+    assert readme_without_vintage(c) != readme_without_vintage(a)
