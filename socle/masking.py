@@ -110,7 +110,7 @@ def mask_with_report(frame: pl.DataFrame, territories: pl.DataFrame, threshold: 
                      appartenance: pl.DataFrame | None = None, period: str = "mois",
                      lp_max_vars: int = LP_MAX_VARS,
                      final_lp_max_vars: int = GATE_LP_MAX_VARS,
-                     reuse: dict[str, pl.DataFrame] | None = None) -> tuple[pl.DataFrame, MaskingReport]:
+                     reuse: dict[str, pl.DataFrame] | StoredPeriods | None = None) -> tuple[pl.DataFrame, MaskingReport]:
     """Mask `frame`, period by period (every relation is within one period: `socle.relations`);
     the rounds attack with linear programming on groups of at most `lp_max_vars` unknowns, and
     the masking of a period ends only when the publication gate's attack (`final_lp_max_vars`)
@@ -160,6 +160,30 @@ def reusable(masked: pl.DataFrame, fingerprints: dict[str, str], period: str = "
     return {digest: masked.filter(text == value) for value, digest in fingerprints.items()}
 
 
+class StoredPeriods:
+    """Masked rows of periods kept in a folder, one Parquet file per period fingerprint: a `reuse`
+    for `mask_with_report` that outlives the process (the yearly table of the open data)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, digest: str) -> pl.DataFrame | None:
+        path = self.folder / f"{digest}.parquet"
+        return pl.read_parquet(path) if path.is_file() else None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def keep(self, masked: pl.DataFrame, fingerprints: dict[str, str], period: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for digest, rows in reusable(masked, fingerprints, period).items():
+            path = self.folder / f"{digest}.parquet"
+            if not path.exists():
+                tmp = path.with_name(f".{path.name}.tmp")
+                rows.write_parquet(tmp)
+                tmp.replace(path)
+
+
 def _periods(indexed: pl.DataFrame, period: str):
     """(period value, its rows), periods in ascending order (null last)."""
     values = indexed[period].unique().sort(nulls_last=True).to_list()
@@ -205,7 +229,7 @@ def period_fingerprint(rows: pl.DataFrame, context: str) -> str:
     return _digest(rows, extra=context)
 
 
-def _reused(reuse: dict[str, pl.DataFrame], digest: str, rows: pl.DataFrame, key: list[str]) -> pl.DataFrame | None:
+def _reused(reuse, digest: str, rows: pl.DataFrame, key: list[str]) -> pl.DataFrame | None:
     """The earlier masked rows of a period with this fingerprint, each given the row number of the
     row of `rows` with its key; None when unknown (or the key does not identify the rows)."""
     earlier = reuse.get(digest)

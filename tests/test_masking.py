@@ -361,3 +361,41 @@ def test_a_new_threshold_masks_every_period_again():
     masked, report = mask_with_report(frame, TERR_A, THRESHOLD, APP_A)
     _, other = mask_with_report(frame, TERR_A, 5, APP_A, reuse=reusable(masked, report.fingerprints))
     assert (other.masked_periods, other.reused_periods) == (3, 0)
+
+
+def test_the_gates_attack_period_by_period_finds_what_the_whole_attack_finds_and_caches_it(tmp_path):
+    from publication.gate_attack import attack_by_period
+
+    # January weakly masked (132 = 62 − 15 − 25 − 17 recoverable), February and March well masked
+    weak = weak_mask(table(FIG_A, TERR_A, "2024-01-01"), TERR_A.select("niveau", "code_territoire", "code_region"),
+                     THRESHOLD)
+    good = mask(months_table([FIG_A, FIG_FEV, FIG_FEV]).filter(pl.col("mois") != "2024-01-01"), TERR_A, THRESHOLD,
+                APP_A)
+    published = pl.concat([weak, good])
+    whole = exposed(published, TERR_A, APP_A)
+    assert whole == {"nouveaux_entrants | bassin 132 | 2024-01": ("determinee", 5.0, 5.0)}
+    found, summary = attack_by_period(published, TERR_A, APP_A, THRESHOLD, "mois", 3000, cache=tmp_path)
+    assert found == ["nouveaux_entrants | bassin 132 | 2024-01 : determinee"]
+    assert (summary["periodes_attaquees"], summary["periodes_reprises"], summary["exposees"]) == (3, 0, 1)
+    assert len(list(tmp_path.glob("*.json"))) == 3
+    # again, with February changed: only February is attacked; the answer is the same
+    feb = pl.col("mois") == "2024-02-01"
+    changed = published.with_columns(statut=pl.when(feb & (pl.col("code_territoire") == "FR"))
+                                     .then(pl.lit("provisoire")).otherwise(pl.col("statut")))
+    again, summary = attack_by_period(changed, TERR_A, APP_A, THRESHOLD, "mois", 3000, cache=tmp_path)
+    assert again == found
+    assert (summary["periodes_attaquees"], summary["periodes_reprises"]) == (1, 2)
+
+
+def test_periods_kept_on_disk_are_reused_like_those_of_a_snapshot(tmp_path):
+    from socle.masking import StoredPeriods
+
+    stored = StoredPeriods(tmp_path / "masquage")
+    before = months_table([FIG_A, FIG_FEV, FIG_FEV])
+    masked, report = mask_with_report(before, TERR_A, THRESHOLD, APP_A, reuse=stored)
+    stored.keep(masked, report.fingerprints, "mois")
+    assert len(list((tmp_path / "masquage").glob("*.parquet"))) == 3
+    after = months_table([FIG_A, FIG_FEV, FIG_A])
+    again, report = mask_with_report(after, TERR_A, THRESHOLD, APP_A, reuse=stored)
+    assert (report.masked_periods, report.reused_periods) == (1, 2)
+    assert again.equals(mask_with_report(after, TERR_A, THRESHOLD, APP_A)[0])
