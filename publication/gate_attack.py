@@ -58,7 +58,7 @@ def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenan
         key = _digest(rows.select(*READ, period), context)
         path = cache / f"{key}.json" if cache is not None else None
         if path is not None and path.is_file():
-            found = json.loads(path.read_text(encoding="utf-8"))
+            found = json.loads(path.read_text(encoding="utf-8")) | {"_repris": True}   # its time is not spent now
             summary["periodes_reprises"] += 1
         else:
             report, model = attack_table(rows, territories, appartenance, threshold, period=period,
@@ -73,7 +73,8 @@ def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenan
                 os.replace(tmp, path)
         exposed += found["exposees"]
         for k in SUMMED:
-            summary[k] += found["resume"].get(k, 0)
+            if not (k == "secondes" and path is not None and summary["periodes_reprises"] and found.get("_repris")):
+                summary[k] += found["resume"].get(k, 0)
         summary["plus_grand_groupe"] = max(summary["plus_grand_groupe"], found["resume"].get("plus_grand_groupe", 0))
     summary["secondes"] = round(summary["secondes"], 3)
     return exposed, summary
