@@ -23,9 +23,13 @@ folder gets a French README.md (publication.analysts_readme).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -51,6 +55,7 @@ NATIONAL = "national"
 FORBIDDEN = {"nir", "id_rsa", "id_ft", "nom", "prenom", "nom_naissance", "adresse", "telephone", "courriel",
              "email", "code_commune", "libelle_commune", "commune", "annee_naissance", "date_naissance",
              "rqth", "sante", "frein_sante", "freins", "referent", "conseiller", "id_conseiller"}
+FINGERPRINT_KEY = "empreinte_contenu"  # in each file's manifest (content_fingerprint)
 QUALITY_TABLES = {"livraisons": "fct_livraisons", "livraisons_manquantes": "fct_livraisons_manquantes",
                   "quarantaine_motifs": "fct_quarantaine_motifs", "liaison": "fct_liaison"}
 
@@ -99,36 +104,32 @@ def comparison_cells(snapshot: Snapshot, threshold: int) -> pl.DataFrame:
             .sort("indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"))
 
 
-def _copy_tables(snapshot: Snapshot, region: str | None, comparison: pl.DataFrame | None) -> dict:
-    """Create the tables of one file in the attached database `sortie`; return notes for the manifest."""
-    con, scope, producers = snapshot.con, _scope(snapshot, region), _producers(snapshot, region)
-    con.execute(f"create table sortie.indicateurs as select * from marts.indicateurs where {scope} "
-                "order by indicateur, niveau, code_territoire, mois, ventilation, modalite")
+def _tables(snapshot: Snapshot, region: str | None, comparison: pl.DataFrame | None) -> tuple[list[tuple[str, str]], dict]:
+    """(table name, SELECT over the snapshot) for each table of one file, in creation order, and
+    notes for the manifest. The comparison cells are read from the registered frame `_comparaison`."""
+    scope, producers = _scope(snapshot, region), _producers(snapshot, region)
+    tables = [("indicateurs", f"select * from marts.indicateurs where {scope} "
+                              "order by indicateur, niveau, code_territoire, mois, ventilation, modalite")]
     if region is not None and comparison is not None:
-        con.register("_comparaison", comparison)
-        try:
-            con.execute("create table sortie.comparaison as select * from _comparaison")
-        finally:
-            con.unregister("_comparaison")
-    con.execute(f"""
-        create table sortie.territoires as
+        tables.append(("comparaison", "select * from _comparaison"))
+    tables.append(("territoires", f"""
         select t.*, coalesce(t.niveau = 'bassin' and m.nb_regions > 1, false) as chevauche_plusieurs_regions
         from marts.dim_territoires as t
         left join (select niveau, code_territoire, count(distinct code_region) as nb_regions
                    from marts.dim_territoires_appartenance group by niveau, code_territoire) as m
           using (niveau, code_territoire)
         where {scope}
-        order by niveau, code_territoire""")
+        order by niveau, code_territoire"""))
     own = "true" if region is None else f"code_region = {_q(region)}"
-    con.execute(f"create table sortie.appartenance_territoires as select * from marts.dim_territoires_appartenance "
-                f"where {scope} and {own} order by niveau, code_territoire, code_departement")
-    con.execute("create table sortie.definitions_indicateurs as select * from marts.dim_indicateurs")
+    tables.append(("appartenance_territoires", f"select * from marts.dim_territoires_appartenance "
+                                               f"where {scope} and {own} order by niveau, code_territoire, code_departement"))
+    tables.append(("definitions_indicateurs", "select * from marts.dim_indicateurs"))
     for table, mart in QUALITY_TABLES.items():
         if snapshot.has(mart):
             # every quality mart has `producteur` (its dbt contract)
-            con.execute(f"create table sortie.{table} as select * from marts.{mart} where {producers}")
+            tables.append((table, f"select * from marts.{mart} where {producers}"))
     if region is None and snapshot.has("fct_referentiel_bassins"):
-        con.execute("create table sortie.referentiel_bassins as select * from marts.fct_referentiel_bassins")
+        tables.append(("referentiel_bassins", "select * from marts.fct_referentiel_bassins"))
     notes: dict = {"personnes_mois": "absent de l'instantané"}
     if snapshot.has("fct_personnes_mois"):
         kept, dropped = person_columns(snapshot)
@@ -137,14 +138,72 @@ def _copy_tables(snapshot: Snapshot, region: str | None, comparison: pl.DataFram
         else:
             cols = ", ".join(f'"{c}"' for c in kept)
             where = "true" if region is None else f"code_region = {_q(region)}"
-            con.execute(f"create table sortie.personnes_mois as select {cols} from marts.fct_personnes_mois "
-                        f"where {where}")
+            tables.append(("personnes_mois", f"select {cols} from marts.fct_personnes_mois where {where}"))
             notes["personnes_mois"] = "copié" + (f" ; colonnes retirées : {', '.join(dropped)}" if dropped else "")
     if snapshot.has("fct_livraisons"):
         # columns guaranteed by the dbt contract of fct_livraisons
-        con.execute(f"create table sortie.manifeste_livraisons as select {', '.join(DELIVERY_COLUMNS)} "
-                    f"from marts.fct_livraisons where {producers} and statut = 'acceptee' and est_courante "
-                    "order by all")
+        tables.append(("manifeste_livraisons", f"select {', '.join(DELIVERY_COLUMNS)} from marts.fct_livraisons "
+                                               f"where {producers} and statut = 'acceptee' and est_courante order by all"))
+    return tables, notes
+
+
+@contextmanager
+def _registered(snapshot: Snapshot, comparison: pl.DataFrame | None):
+    if comparison is None:
+        yield
+        return
+    snapshot.con.execute("select 1").fetchall()   # no partly fetched result left before register
+    snapshot.con.register("_comparaison", comparison)
+    try:
+        yield
+    finally:
+        snapshot.con.unregister("_comparaison")
+
+
+def content_fingerprint(snapshot: Snapshot, audience: str, comparison: pl.DataFrame | None, threshold: int) -> str:
+    """The fingerprint of what one file would hold: each table's columns, row count and the sum of
+    its rows' hashes, the notes of its manifest, the threshold it names and the code that writes
+    it (views, dictionary, README). Not the build time nor the snapshot's name: a file whose
+    rows would not change is not rewritten."""
+    region = None if audience == NATIONAL else audience
+    tables, notes = _tables(snapshot, region, comparison)
+    h = hashlib.sha256(f"{audience}|{threshold}|{sorted(notes.items())}|{STORAGE_VERSION}|{_code_fingerprint()}".encode())
+    with _registered(snapshot, comparison):
+        for name, sql in tables:
+            con = snapshot.con
+            rel = con.sql(sql)
+            (n, total), = con.execute(f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from ({sql}) as t").fetchall()
+            h.update(f"{name}|{list(zip(rel.columns, map(str, rel.types)))}|{n}|{total}\n".encode())
+    return h.hexdigest()
+
+
+@cache
+def _code_fingerprint() -> str:
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in ("analysts.py", "analysts_format.py", "analysts_parquet.py", "analysts_readme.py", "dictionnaire.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()
+
+
+def stored_fingerprint(path: Path) -> str | None:
+    """The content fingerprint written in a file's manifest (None: no file, or written before them)."""
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            row = con.execute("select valeur from manifeste where cle = ?", [FINGERPRINT_KEY]).fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def _copy_tables(snapshot: Snapshot, region: str | None, comparison: pl.DataFrame | None) -> dict:
+    """Create the tables of one file in the attached database `sortie`; return notes for the manifest."""
+    tables, notes = _tables(snapshot, region, comparison)
+    with _registered(snapshot, comparison):
+        for name, sql in tables:
+            snapshot.con.execute(f"create table sortie.{name} as {sql}")
     return notes
 
 
@@ -191,7 +250,7 @@ def _finish(path: Path, manifest_rows: list[tuple[str, str]]) -> None:
 
 
 def _build_one(snapshot: Snapshot, folder: Path, audience: str, built_at: str, version: dict, threshold: int,
-               snapshot_sha: str, comparison: pl.DataFrame | None) -> Path:
+               snapshot_sha: str, comparison: pl.DataFrame | None, fingerprint: str = "") -> Path:
     final = folder / f"{audience}.duckdb"
     building = folder / f".{audience}.duckdb.construction-{os.getpid()}"
     for p in (building, building.with_name(building.name + ".wal")):
@@ -218,6 +277,7 @@ def _build_one(snapshot: Snapshot, folder: Path, audience: str, built_at: str, v
         ("comparaison", "absente (le fichier national contient tous les territoires)" if region is None else
          "table comparaison : France et régions, chiffres publiés masqués (identiques à l'open data)"),
         ("livraisons", "voir la table manifeste_livraisons (empreintes SHA-256)"),
+        (FINGERPRINT_KEY, fingerprint),
         ("format", f"DuckDB, version de stockage {STORAGE_VERSION} : s'ouvre avec DuckDB {OLDEST_DUCKDB} ou plus "
                    f"récent ; les mêmes tables et vues en Parquet dans {audience}_parquet/"),
         ("licence", f"diffusion restreinte ; chiffres réutilisables, une fois masqués, sous {LICENCE}"),
@@ -231,8 +291,28 @@ def _build_one(snapshot: Snapshot, folder: Path, audience: str, built_at: str, v
     return final
 
 
+@dataclass
+class AnalystBuild:
+    """The analyst files after a build: every file, and those rewritten (the others held the same rows)."""
+
+    paths: list[Path]
+    rebuilt: list[Path]
+
+    @property
+    def unchanged(self) -> list[Path]:
+        return [p for p in self.paths if p not in self.rebuilt]
+
+
 def build_analyst_files(settings: Settings) -> list[Path]:
-    """(Re)build the national file and one file per région of dim_territoires; return their paths."""
+    """The national file and one file per région of dim_territoires, each rebuilt only when its
+    content changed (`rebuild_analyst_files`); return their paths."""
+    return rebuild_analyst_files(settings).paths
+
+
+def rebuild_analyst_files(settings: Settings) -> AnalystBuild:
+    """(Re)build the national file and one file per région of dim_territoires: a file whose
+    content fingerprint (`content_fingerprint`, kept in its manifest) is unchanged, with its
+    Parquet folder in place, is left as it is (same bytes, same mtime)."""
     folder = settings.analysts
     with atomic.exclusive(settings.home / "analystes.lock"):
         folder.mkdir(parents=True, exist_ok=True)
@@ -244,19 +324,28 @@ def build_analyst_files(settings: Settings) -> list[Path]:
         return _build_all(settings, folder)
 
 
-def _build_all(settings: Settings, folder: Path) -> list[Path]:
+def _build_all(settings: Settings, folder: Path) -> AnalystBuild:
     threshold, _ = masking_threshold()
     built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     version = code_version()
-    paths = []
+    paths, rebuilt = [], []
     with open_snapshot(settings) as snapshot:
-        snapshot_sha = sha256_file(snapshot.path)
+        snapshot_sha = None
         regions = [r[0] for r in snapshot.con.execute(
             "select code_territoire from marts.dim_territoires where niveau = 'region' order by 1").fetchall()]
         comparison = comparison_cells(snapshot, threshold) if regions else None
         for audience in [NATIONAL, *regions]:
+            final = folder / f"{audience}.duckdb"
+            fingerprint = content_fingerprint(snapshot, audience, comparison, threshold)
+            if stored_fingerprint(final) == fingerprint and parquet_folder(final).is_dir():
+                paths.append(final)
+                continue
+            if snapshot_sha is None:
+                snapshot_sha = sha256_file(snapshot.path)
             paths.append(_build_one(snapshot, folder, audience, built_at, version, threshold, snapshot_sha,
-                                    comparison))
+                                    comparison, fingerprint))
+            rebuilt.append(final)
     write_readme(folder, paths, threshold)
-    log.info("fichiers analystes reconstruits : %d (%s)", len(paths), folder)
-    return paths
+    log.info("fichiers analystes : %d reconstruit(s), %d inchangé(s) (%s)", len(rebuilt), len(paths) - len(rebuilt),
+             folder)
+    return AnalystBuild(paths, rebuilt)

@@ -142,9 +142,13 @@ Les chiffres qui en sont tirés, une fois le secret statistique appliqué, se r�
 
 
 def write_readme(folder: Path, paths: list[Path], threshold: int) -> Path:
+    """Write the folder's README.md, unless it already holds exactly this text (left untouched)."""
     final = folder / "README.md"
+    text = readme_text(paths, threshold)
+    if final.is_file() and final.read_text(encoding="utf-8") == text:
+        return final
     tmp = folder / f".README.md.construction-{os.getpid()}"
-    tmp.write_text(readme_text(paths, threshold), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     fsync_path(tmp)
     os.replace(tmp, final)
     fsync_path(folder)

@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from publication.table import CELLS, PUBLISHED_VENTILATION, territories_of
-from socle.masking import SECRET, mask_with_report, primary_secret
+from socle.masking import SECRET, StoredPeriods, mask_with_report, primary_secret
 from socle.relations import POPULATIONS_FILE
 
 PERIOD = "annee"
@@ -89,10 +89,13 @@ def mask_stocks(stocks: pl.DataFrame, monthly_masked: pl.DataFrame, threshold: i
 
 def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_indicateurs: pl.DataFrame,
                         dim_territoires: pl.DataFrame, threshold: int,
-                        appartenance: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
+                        appartenance: pl.DataFrame | None = None,
+                        cache: Path | None = None) -> tuple[pl.DataFrame, dict]:
     """The yearly cells masked (YEARLY_CELLS, values unrounded) and a summary of the masking:
     stock figures take their monthly cell's mask, inflow and cohort figures are masked as a
-    table of their own (socle.masking, period `annee`)."""
+    table of their own (socle.masking, period `annee`). `cache`: a folder keeping each year's
+    masked inflow rows by fingerprint (socle.masking.StoredPeriods): a year whose rows did not
+    change is not masked again."""
     yearly = yearly.select(YEARLY_CELLS).with_columns(pl.col(PERIOD).cast(pl.Int64))
     is_stock = pl.col("indicateur").is_in(stock_indicators(dim_indicateurs))
     stocks = mask_stocks(yearly.filter(is_stock), monthly_masked.select(CELLS), threshold)
@@ -100,8 +103,11 @@ def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_
     summary: dict = {"cellules_stock": stocks.height,
                      "cellules_stock_masquees": stocks.filter(pl.col("statut") == SECRET).height}
     if flows.height:
+        stored = StoredPeriods(cache) if cache is not None else None
         flows, report = mask_with_report(flows, territories_of(dim_territoires), threshold, appartenance,
-                                         period=PERIOD)
+                                         period=PERIOD, reuse=stored)
+        if stored is not None:
+            stored.keep(flows, report.fingerprints, PERIOD)
         summary["flux_et_cohortes"] = report.summary()
     else:
         summary["flux_et_cohortes"] = None

@@ -87,6 +87,7 @@ class Expected:
     appartenance: pl.DataFrame | None = None  # dim_territoires_appartenance: the départements of each bassin
     decimals: dict[str, int] | None = None  # indicateur → decimals (seed `decimales`); None: from the kinds
     yearly_stock: list[str] | None = None  # the export holds the yearly table: its stock indicators; None: no yearly table
+    attack_cache: Path | None = None      # folder of the attack's results per period (publication.gate_attack)
 
     def decimals_of(self) -> dict[str, int]:
         """indicateur → decimals of its published value."""
@@ -187,16 +188,17 @@ HOW = {"determinee": "valeur déterminée exactement",
 def attack_frame(values: pl.DataFrame, expected: Expected, threshold: int,
                  period: str = "mois") -> tuple[pl.DataFrame, dict]:
     """Attack the published table: one row per exposed quantity (`cellule_exposee` names it), or
-    one empty row; and the attack's summary. `period`: `annee` for the yearly table."""
-    from socle.attack import GATE_LP_MAX_VARS, attack_table, describe
+    one empty row; and the attack's summary. `period`: `annee` for the yearly table. The attack
+    runs period by period, each period's result kept by its exact content (publication.gate_attack)."""
+    from publication.gate_attack import attack_by_period
+    from socle.attack import GATE_LP_MAX_VARS
 
     if values.height == 0:
         return pl.DataFrame({"cellule_exposee": [None]}, schema={"cellule_exposee": pl.String}), {}
-    report, model = attack_table(values, expected.territories, expected.appartenance, threshold, period=period,
-                                 lp_max_vars=GATE_LP_MAX_VARS)
-    exposed = [f"{describe(model, values, e.var, period)} : {HOW[e.how]}" for e in report.exposed]
+    exposed, summary = attack_by_period(values, expected.territories, expected.appartenance, threshold, period,
+                                        GATE_LP_MAX_VARS, expected.attack_cache, HOW)
     frame = pl.DataFrame({"cellule_exposee": exposed or [None]}, schema={"cellule_exposee": pl.String})
-    return frame, report.summary()
+    return frame, summary
 
 
 def parity_frame(text: pl.DataFrame, parquet_as_text: pl.DataFrame, key: list[str] = KEY,

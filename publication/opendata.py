@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from publication.cibles import cibles_table, read_cibles, write_cibles
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
 from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
+from publication.no_change import NOTHING_NEW, differences
 from publication.readme import substitute_note, write_readme
 from publication.revisions import write_revisions
 from publication.schema import territory_codes, write_datapackage
@@ -57,6 +59,8 @@ DATA_FILES = ["indicateurs.csv", "indicateurs.parquet", WORKBOOK, "datapackage.j
 YEARLY_FILES = ["indicateurs_annuels.csv", "indicateurs_annuels.parquet"]  # when the snapshot has the yearly mart
 TARGETS_FILE = "cibles.csv"  # when the snapshot has marts.cibles
 KEEP_REPORTS = 12
+YEARLY_CACHE = "cache/masquage_annuel"  # in $SOCLE_HOME: the yearly inflow rows masked, per year (socle.masking.StoredPeriods)
+ATTACK_CACHE = "cache/attaque"  # in $SOCLE_HOME: the gate's attack per period, by content (publication.gate_attack)
 SOURCE_NAMES = {"rsa": "RSA (CAF/MSA)", "inscriptions": "inscriptions (France Travail)",
                 "accompagnements": "accompagnements", "reprises_emploi": "reprises d'emploi (France Travail)",
                 "orientations": "orientations (départements)"}
@@ -173,11 +177,29 @@ def _keep_report(settings: Settings, built: Path, report: Path, refused: bool) -
     return report
 
 
+@dataclass
+class Exported:
+    """What an export did: the `latest` publication afterwards, whether it is new, and why not."""
+
+    folder: Path
+    new: bool
+    message: str
+
+
 def export_opendata(settings: Settings, today: date | None = None, *, threshold: int | None = None,
                     masker=None) -> Path:
-    """Build, check and publish the open-data folder of `today` from the current snapshot;
-    return the published folder. Raises PublicationRefusee (nothing published) when a blocking
-    check fails. `masker` replaces socle.masking.mask (tests only)."""
+    """`publish_opendata`'s `latest` folder afterwards (the new one, or the previous one kept)."""
+    return publish_opendata(settings, today, threshold=threshold, masker=masker).folder
+
+
+def publish_opendata(settings: Settings, today: date | None = None, *, threshold: int | None = None,
+                     masker=None) -> Exported:
+    """Build, check and publish the open-data folder of `today` from the current snapshot. When
+    no published figure and no published file content would change versus the previous
+    publication (publication.no_change), nothing new is published: the previous folder stays
+    `latest`, and the export logs and returns « aucun chiffre ne change : rien de nouveau publié ».
+    Raises PublicationRefusee (nothing published) when a blocking check fails. `masker` replaces
+    socle.masking.mask (tests only)."""
     day = today or date.today()
     root = settings.opendata
     with atomic.exclusive(settings.home / LOCK):
@@ -188,7 +210,7 @@ def export_opendata(settings: Settings, today: date | None = None, *, threshold:
 
 def _yearly(snapshot: Snapshot, indicateurs: pl.DataFrame, table: pl.DataFrame, extra: dict,
             dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, appartenance: pl.DataFrame | None,
-            threshold: int, decimals: dict[str, int]):
+            threshold: int, decimals: dict[str, int], cache: Path | None = None):
     """(yearly table, its text, masking summary) or (None, None, None) without the yearly mart.
     The stock figures take the mask of the monthly cells of the published monthly table (publication.annuels)."""
     yearly = read_indicateurs_annuels(snapshot.con)
@@ -198,12 +220,12 @@ def _yearly(snapshot: Snapshot, indicateurs: pl.DataFrame, table: pl.DataFrame, 
     if monthly_masked is None:  # a test's masker: the published monthly table, its months as dates again
         monthly_masked = table.with_columns(pl.col("mois").str.to_date("%Y-%m")).select(CELLS)
     masked, summary = masked_yearly_cells(yearly, monthly_masked, dim_indicateurs, dim_territoires, threshold,
-                                          appartenance)
+                                          appartenance, cache=cache)
     published = neutralise(labelled(masked, dim_indicateurs, dim_territoires, appartenance, period="annee"))
     return published, csv_table(published, decimals), summary
 
 
-def _export(settings: Settings, root: Path, day: date, threshold: int | None, masker) -> Path:
+def _export(settings: Settings, root: Path, day: date, threshold: int | None, masker) -> Exported:
     previous = previous_publication(root)
     newest = publications(root)
     for folder in filter(None, [previous, newest[-1] if newest else None]):
@@ -240,7 +262,8 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             text.write_csv(building / "indicateurs.csv")
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
             yearly, yearly_text, yearly_summary = _yearly(snapshot, indicateurs, table, extra, dim_indicateurs,
-                                                          dim_territoires, appartenance, threshold, decimals)
+                                                          dim_territoires, appartenance, threshold, decimals,
+                                                          settings.home / YEARLY_CACHE)
             if yearly is not None:
                 write_yearly(building, yearly, yearly_text)
             cibles = read_cibles(snapshot.con)
@@ -269,6 +292,7 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
                          warnings=warnings, producer=producer, contact=contact, yearly=yearly,
                          targets=cibles)
             expected = expected_from(snapshot, kinds, indicateurs, dim_territoires, decimals=decimals)
+            expected.attack_cache = settings.home / ATTACK_CACHE
             if yearly is not None:
                 expected.yearly_stock = stock_indicators(dim_indicateurs)
         if masking_summary is not None:
@@ -285,6 +309,9 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
         if cibles is not None:
             info["lignes_cibles"] = cibles.height
         write_manifest(building, info)
+        if previous is not None and not differences(building, previous):
+            log.info("%s (la publication %s reste la dernière)", NOTHING_NEW, previous.name)
+            return Exported(previous, False, NOTHING_NEW)
         report = settings.logs / "publication" / f"{day.isoformat()}_{stamp}"
         try:
             check_export(building, expected, threshold, data_docs=report / "data_docs")
@@ -300,4 +327,4 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
         shutil.rmtree(building, ignore_errors=True)
     log.info("données ouvertes publiées : %s (%d lignes, %d secrètes, %d révisions)", final,
              info["lignes"], info["cases_secretes"], info["revisions"])
-    return final
+    return Exported(final, True, f"publiées : {final.name}")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import polars as pl
 
 from publication.parents import PARENT_COLUMNS, parents_of
-from socle.masking import mask_with_report
+from socle.masking import code_fingerprint, mask_with_report, reusable
 from socle.rounding import indicator_decimals, round_column, round_text_column
 
 CONTRACT_COLUMNS = ["indicateur", "libelle_indicateur", "niveau", "code_territoire", "libelle_territoire", "mois",
@@ -64,14 +64,19 @@ PUBLISHED_VENTILATION = "ensemble"  # see read_indicateurs
 MASKED_SCHEMA = "publie"
 MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
 MASKING_REPORT = "rapport_masquage"  # in the snapshot: one row, the masking's summary (JSON)
+FINGERPRINTS = "empreintes_periodes"  # in the snapshot: periode (text), empreinte (socle.masking fingerprints)
+CODE_VERSION = "version_masquage"  # in the snapshot: one row, empreinte_code (socle.masking.code_fingerprint)
+PREVIOUS = "precedent"  # socle.snapshot.PREVIOUS: the current snapshot, attached while the new one is completed
 
 
 def masked_cells(indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, threshold: int,
-                 appartenance: pl.DataFrame | None = None, reports: dict | None = None) -> pl.DataFrame:
+                 appartenance: pl.DataFrame | None = None, reports: dict | None = None,
+                 reuse: dict[str, pl.DataFrame] | None = None) -> pl.DataFrame:
     """marts.indicateurs masked (columns CELLS, values unrounded): the one masking call shared by
-    the open data and the masked table stored in the snapshot for the dashboards."""
+    the open data and the masked table stored in the snapshot for the dashboards. `reuse`: the
+    masked rows of earlier periods by fingerprint (socle.masking.reusable)."""
     masked, report = mask_with_report(indicateurs.select(CELLS), territories_of(dim_territoires), threshold,
-                                      appartenance)
+                                      appartenance, reuse=reuse)
     if reports is not None:
         reports["masquage"] = report
     return masked
@@ -87,24 +92,54 @@ def read_indicateurs(con, catalog: str | None = None) -> pl.DataFrame:
     return con.sql(f"select * from {prefix}marts.indicateurs where ventilation = '{PUBLISHED_VENTILATION}'").pl()
 
 
-def store_masked_table(con, catalog: str, threshold: int) -> None:
+def previous_masking(con, previous: str | None = PREVIOUS) -> dict[str, pl.DataFrame] | None:
+    """The masked rows of the snapshot attached as `previous`, by period fingerprint (what
+    socle.masking reuses); None when it is not attached or has no fingerprints (an older snapshot)."""
+    if previous is None:
+        return None
+    cur = con.cursor()
+    if not cur.execute("select count(*) from duckdb_databases() where database_name = ?", [previous]).fetchone()[0]:
+        return None
+    tables = {r[0] for r in cur.execute(
+        "select table_name from information_schema.tables where table_catalog = ? and table_schema = ?",
+        [previous, MASKED_SCHEMA]).fetchall()}
+    if not {MASKED_TABLE, FINGERPRINTS} <= tables:
+        return None
+    fingerprints = dict(cur.execute(f"select periode, empreinte from {previous}.{MASKED_SCHEMA}.{FINGERPRINTS}").fetchall())
+    stored = cur.sql(f"select {', '.join(CELLS)} from {previous}.{MASKED_SCHEMA}.{MASKED_TABLE}").pl()
+    return reusable(stored, fingerprints)
+
+
+def store_masked_table(con, catalog: str, threshold: int, previous: str | None = PREVIOUS) -> dict:
     """Write `catalog`.publie.indicateurs_masques (the masked cells of `catalog`.marts.indicateurs
-    and the threshold used, column seuil_secret) and `catalog`.publie.rapport_masquage (the
-    masking's summary). `con` has the snapshot attached as `catalog`."""
+    and the threshold used, column seuil_secret), `catalog`.publie.rapport_masquage (the
+    masking's summary), `catalog`.publie.empreintes_periodes (the fingerprint of each period's
+    unmasked rows and masking context) and `catalog`.publie.version_masquage. `con` has the
+    snapshot attached as `catalog`; when the current snapshot is attached as `previous`, the
+    periods whose fingerprint it holds take its masked rows (masking by difference: equal to a
+    masking from scratch, socle.masking). Returns the masking's summary."""
     indicateurs = read_indicateurs(con, catalog)
     dim_territoires = con.sql(f"select * from {catalog}.marts.dim_territoires").pl()
     appartenance = con.sql(f"select * from {catalog}.marts.dim_territoires_appartenance").pl()
     reports: dict = {}
-    masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance, reports).with_columns(
+    masked = masked_cells(indicateurs, dim_territoires, threshold, appartenance, reports,
+                          reuse=previous_masking(con, previous)).with_columns(
         seuil_secret=pl.lit(threshold, dtype=pl.Int64))
+    report = reports["masquage"]
     con.execute(f"create schema if not exists {catalog}.{MASKED_SCHEMA}")
-    con.register("_masque", masked)
-    try:
-        con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{MASKED_TABLE} as select * from _masque")
-    finally:
-        con.unregister("_masque")
+    fingerprints = pl.DataFrame({"periode": list(report.fingerprints), "empreinte": list(report.fingerprints.values())},
+                                schema={"periode": pl.String, "empreinte": pl.String})
+    for name, frame in ((MASKED_TABLE, masked), (FINGERPRINTS, fingerprints)):
+        con.register("_masque", frame)
+        try:
+            con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{name} as select * from _masque")
+        finally:
+            con.unregister("_masque")
     con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{MASKING_REPORT} as select ? as resume",
-                [json.dumps(reports["masquage"].summary())])
+                [json.dumps(report.summary())])
+    con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{CODE_VERSION} as select ? as empreinte_code",
+                [code_fingerprint()])
+    return report.summary()
 
 
 def snapshot_masked_cells(con, threshold: int) -> tuple[pl.DataFrame, dict | None]:

@@ -25,12 +25,16 @@ as known). Masking never touches `marts.indicateurs`: it works on a copy.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 import polars as pl
+import scipy
 
 from socle.attack import GATE_LP_MAX_VARS, LP_MAX_VARS, AttackReport, attack, hidden_variables
 from socle.relations import Model, build_model, variable_values
@@ -40,6 +44,17 @@ log = logging.getLogger(__name__)
 SECRET = "secret"
 MAX_ROUNDS = 200
 LOCAL_TERMS = 12   # an equation of at most this many terms is local (not the nation's bassins)
+
+
+def merge_attacks(a: AttackReport | None, b: AttackReport) -> AttackReport:
+    """The attacks of two periods as one (exposures keep the variable numbers of their own period)."""
+    if a is None:
+        return AttackReport(**{k: (list(v) if isinstance(v, list) else v) for k, v in vars(b).items()})
+    for name in ("unknowns", "groups", "determined", "lp_vars", "lp_skipped", "lp_calls", "inconsistent", "seconds"):
+        setattr(a, name, getattr(a, name) + getattr(b, name))
+    a.largest_group = max(a.largest_group, b.largest_group)
+    a.exposed = a.exposed + b.exposed
+    return a
 
 
 def primary_secret(threshold: int) -> pl.Expr:
@@ -60,9 +75,25 @@ class MaskingReport:
     seconds: float = 0.0
     attack: AttackReport | None = None
     notes: list[str] = field(default_factory=list)
+    masked_periods: int = 0         # periods masked by this call
+    reused_periods: int = 0         # periods whose earlier masked rows were taken (same fingerprint)
+    fingerprints: dict[str, str] = field(default_factory=dict)   # period (text) → fingerprint
+
+    def add(self, other: MaskingReport) -> None:
+        """Add the report of one period's masking."""
+        self.primary_cells += other.primary_cells
+        self.masked_cells += other.masked_cells
+        self.primary_quantities += other.primary_quantities
+        self.complements += other.complements
+        self.rounds = max(self.rounds, other.rounds)
+        self.unresolved += other.unresolved
+        self.false_relations += other.false_relations
+        self.notes += other.notes
+        if other.attack is not None:
+            self.attack = merge_attacks(self.attack, other.attack)
 
     def summary(self) -> dict:
-        return {"cellules": self.cells, "cellules_secret_primaire": self.primary_cells,
+        return {"periodes_masquees": self.masked_periods, "periodes_reprises": self.reused_periods, "cellules": self.cells, "cellules_secret_primaire": self.primary_cells,
                 "cellules_masquees": self.masked_cells, "quantites_secret_primaire": self.primary_quantities,
                 "quantites_complementaires": self.complements, "tours": self.rounds,
                 "non_resolues": self.unresolved, "relations_fausses": self.false_relations, "secondes": round(self.seconds, 3),
@@ -78,17 +109,145 @@ def mask(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
 def mask_with_report(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
                      appartenance: pl.DataFrame | None = None, period: str = "mois",
                      lp_max_vars: int = LP_MAX_VARS,
-                     final_lp_max_vars: int = GATE_LP_MAX_VARS) -> tuple[pl.DataFrame, MaskingReport]:
-    """Mask `frame`; the rounds attack with linear programming on groups of at most `lp_max_vars`
-    unknowns, and the masking ends only when the publication gate's attack (`final_lp_max_vars`)
-    finds nothing either."""
+                     final_lp_max_vars: int = GATE_LP_MAX_VARS,
+                     reuse: dict[str, pl.DataFrame] | StoredPeriods | None = None) -> tuple[pl.DataFrame, MaskingReport]:
+    """Mask `frame`, period by period (every relation is within one period: `socle.relations`);
+    the rounds attack with linear programming on groups of at most `lp_max_vars` unknowns, and
+    the masking of a period ends only when the publication gate's attack (`final_lp_max_vars`)
+    finds nothing either.
+
+    Each period is masked from its rows in a canonical order (sorted by every column), so that
+    its masked rows depend only on its own rows and the context (`context_fingerprint`), never on
+    the other periods nor on the row order of `frame`. `reuse` maps a period's fingerprint
+    (`MaskingReport.fingerprints`) to that period's masked rows from an earlier masking: a period
+    whose fingerprint is there takes them as they are (masking by difference), the others are
+    masked. Rows come back in the order of `frame`."""
     start = time.perf_counter()
+    report = MaskingReport(cells=frame.height)
+    context = context_fingerprint(territories, appartenance, threshold, period, lp_max_vars, final_lp_max_vars)
+    key = [c for c in PERIOD_KEY if c != "mois"] + [period]
+    indexed = frame.with_row_index(ROW)
+    parts = []
+    for value, rows in _periods(indexed, period):
+        rows = rows.sort([c for c in frame.columns], nulls_last=True, maintain_order=True)
+        digest = period_fingerprint(rows.drop(ROW), context)
+        report.fingerprints[_period_text(value)] = digest
+        kept = _reused(reuse, digest, rows, key) if reuse else None
+        if kept is not None:
+            report.reused_periods += 1
+            report.masked_cells += kept.filter(pl.col("statut") == SECRET).height
+            parts.append(kept)
+            continue
+        out, sub = _mask_period(rows.drop(ROW), territories, threshold, appartenance, period, lp_max_vars,
+                                final_lp_max_vars)
+        report.add(sub)
+        parts.append(out.with_columns(rows[ROW]))
+    report.masked_periods = len(parts) - report.reused_periods
+    out = (pl.concat(parts) if parts else indexed.clear()).sort(ROW).drop(ROW).select(frame.columns)
+    report.seconds = time.perf_counter() - start
+    return out, report
+
+
+ROW = "_ligne_masquage"
+PERIOD_KEY = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite"]
+CODE_FILES = ("masking.py", "attack.py", "relations.py", "populations.csv", "liens_populations.csv")
+
+
+def reusable(masked: pl.DataFrame, fingerprints: dict[str, str], period: str = "mois") -> dict[str, pl.DataFrame]:
+    """fingerprint → masked rows of that period, from an earlier masking's output and its
+    `MaskingReport.fingerprints` (or the table stored beside a masked table): what `reuse` takes."""
+    text = pl.col(period).cast(pl.String).fill_null("")
+    return {digest: masked.filter(text == value) for value, digest in fingerprints.items()}
+
+
+class StoredPeriods:
+    """Masked rows of periods kept in a folder, one Parquet file per period fingerprint: a `reuse`
+    for `mask_with_report` that outlives the process (the yearly table of the open data)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, digest: str) -> pl.DataFrame | None:
+        path = self.folder / f"{digest}.parquet"
+        return pl.read_parquet(path) if path.is_file() else None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def keep(self, masked: pl.DataFrame, fingerprints: dict[str, str], period: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for digest, rows in reusable(masked, fingerprints, period).items():
+            path = self.folder / f"{digest}.parquet"
+            if not path.exists():
+                tmp = path.with_name(f".{path.name}.tmp")
+                rows.write_parquet(tmp)
+                tmp.replace(path)
+
+
+def _periods(indexed: pl.DataFrame, period: str):
+    """(period value, its rows), periods in ascending order (null last)."""
+    values = indexed[period].unique().sort(nulls_last=True).to_list()
+    for value in values:
+        yield value, indexed.filter(pl.col(period).is_null() if value is None else pl.col(period) == value)
+
+
+def _period_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _digest(*frames: pl.DataFrame | None, extra: str = "") -> str:
+    h = hashlib.sha256(extra.encode())
+    for f in frames:
+        h.update(b"\x00")
+        if f is not None:
+            h.update(repr(list(f.schema.items())).encode())
+            h.update(f.write_csv().encode())
+    return h.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """The code and declared tables the masking runs (any change masks every period again)."""
+    h = hashlib.sha256()
+    for name in CODE_FILES:
+        h.update(name.encode() + b"\x00" + (Path(__file__).parent / name).read_bytes())
+    h.update(f"polars {pl.__version__} numpy {np.__version__} scipy {scipy.__version__}".encode())
+    return h.hexdigest()
+
+
+def context_fingerprint(territories: pl.DataFrame, appartenance: pl.DataFrame | None, threshold: int,
+                        period: str, lp_max_vars: int, final_lp_max_vars: int) -> str:
+    """Everything besides a period's own rows that its masking reads."""
+    terr = territories.sort(territories.columns, nulls_last=True)
+    app = appartenance.sort(appartenance.columns, nulls_last=True) if appartenance is not None else None
+    return _digest(terr, app, extra=f"{code_fingerprint()}|{threshold}|{period}|{lp_max_vars}|{final_lp_max_vars}"
+                                    f"|{MAX_ROUNDS}|{LOCAL_TERMS}")
+
+
+def period_fingerprint(rows: pl.DataFrame, context: str) -> str:
+    """A period's rows (canonical order) and the context: equal fingerprints, equal masked rows."""
+    return _digest(rows, extra=context)
+
+
+def _reused(reuse, digest: str, rows: pl.DataFrame, key: list[str]) -> pl.DataFrame | None:
+    """The earlier masked rows of a period with this fingerprint, each given the row number of the
+    row of `rows` with its key; None when unknown (or the key does not identify the rows)."""
+    earlier = reuse.get(digest)
+    if earlier is None or earlier.height != rows.height or rows.select(key).is_duplicated().any():
+        return None
+    cols = [c for c in rows.columns if c != ROW]
+    joined = earlier.select(cols).join(rows.select(*key, ROW), on=key, how="inner", nulls_equal=True)
+    return joined.select(*cols, ROW) if joined.height == rows.height else None
+
+
+def _mask_period(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int, appartenance, period: str,
+                 lp_max_vars: int, final_lp_max_vars: int) -> tuple[pl.DataFrame, MaskingReport]:
+    """Mask the rows of one period (primary then secondary)."""
     report = MaskingReport(cells=frame.height)
     model = build_model(frame, territories, appartenance, period=period)
     truth = variable_values(model, frame)
     masked_cells, protected = plan(model, frame, truth, threshold, report, lp_max_vars, final_lp_max_vars)
     report.masked_cells = int(masked_cells.sum())
-    report.seconds = time.perf_counter() - start
     hit = pl.Series("_m", masked_cells)
     out = frame.with_columns(
         valeur=pl.when(hit).then(None).otherwise(pl.col("valeur")),

@@ -299,3 +299,103 @@ def test_the_masking_ends_only_when_the_gate_attack_finds_nothing(monkeypatch):
     assert calls[-1] == (GATE_LP_MAX_VARS, 0)
     assert report.attack.exposed == []
     assert exposed(masked, TERR_A, APP_A) == {}
+
+
+# --- masking by difference: period by period, reusing the periods whose rows did not change -------
+
+MONTHS = ["2024-01-01", "2024-02-01", "2024-03-01"]
+FIG_FEV = {"nouveaux_entrants": {"FR": 120, "93": 120, "13": 70, "84": 50, "131": 20, "132": 20, "133": 15,
+                               "134": 15, "841": 12, "842": 38}}
+
+
+def months_table(figures_by_month: list[dict]) -> pl.DataFrame:
+    return pl.concat([table(fig, TERR_A, mois) for fig, mois in zip(figures_by_month, MONTHS)])
+
+
+def test_masking_by_difference_equals_masking_from_scratch():
+    from socle.masking import reusable
+
+    before = months_table([FIG_A, FIG_FEV, FIG_FEV])
+    masked_before, report_before = mask_with_report(before, TERR_A, THRESHOLD, APP_A)
+    assert (report_before.masked_periods, report_before.reused_periods) == (3, 0)
+    # February changes: bassin 841 gets 4 entrants (842 goes to 34, the parents stay)
+    fig_feb = {"nouveaux_entrants": {**FIG_FEV["nouveaux_entrants"], "841": 4, "842": 46}}
+    after = months_table([FIG_A, fig_feb, FIG_FEV])
+    reuse = reusable(masked_before, report_before.fingerprints)
+    by_difference, report = mask_with_report(after, TERR_A, THRESHOLD, APP_A, reuse=reuse)
+    from_scratch, scratch_report = mask_with_report(after, TERR_A, THRESHOLD, APP_A)
+    assert (report.masked_periods, report.reused_periods) == (1, 2)
+    assert (scratch_report.masked_periods, scratch_report.reused_periods) == (3, 0)
+    assert by_difference.equals(from_scratch)   # every row, every column, in the order of `after`
+    assert report.fingerprints == scratch_report.fingerprints
+    assert report.fingerprints["2024-01-01"] == report_before.fingerprints["2024-01-01"]
+    assert report.fingerprints["2024-02-01"] != report_before.fingerprints["2024-02-01"]
+    secret_cells = {(m, c) for m, c in from_scratch.filter(pl.col("statut") == "secret")
+                    .select("mois", "code_territoire").rows()}
+    # January: 132 (5) and its complement, the smallest other bassin of 13 (131 = 15);
+    # February: 841 (4) and the only other bassin of 84 (842); March: nothing below 11
+    assert secret_cells == {("2024-01-01", "131"), ("2024-01-01", "132"),
+                            ("2024-02-01", "841"), ("2024-02-01", "842")}
+    assert exposed(from_scratch, TERR_A, APP_A) == {}
+
+
+def test_a_period_is_masked_alike_whatever_the_other_periods_and_the_row_order():
+    frame = months_table([FIG_A, FIG_FEV, FIG_A])
+    masked = mask_with_report(frame, TERR_A, THRESHOLD, APP_A)[0]
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=7)
+    again = mask_with_report(shuffled, TERR_A, THRESHOLD, APP_A)[0]
+    key = ["mois", "indicateur", "niveau", "code_territoire"]
+    assert again.sort(key).equals(masked.sort(key))
+    alone = mask_with_report(frame.filter(pl.col("mois") == "2024-03-01"), TERR_A, THRESHOLD, APP_A)[0]
+    assert alone.sort(key).equals(masked.filter(pl.col("mois") == "2024-03-01").sort(key))
+    # January and March hold the same figures: the same cells are masked
+    jan = masked.filter(pl.col("mois") == "2024-01-01").drop("mois").sort(key[1:])
+    mar = masked.filter(pl.col("mois") == "2024-03-01").drop("mois").sort(key[1:])
+    assert jan.equals(mar)
+
+
+def test_a_new_threshold_masks_every_period_again():
+    from socle.masking import reusable
+
+    frame = months_table([FIG_A, FIG_FEV, FIG_FEV])
+    masked, report = mask_with_report(frame, TERR_A, THRESHOLD, APP_A)
+    _, other = mask_with_report(frame, TERR_A, 5, APP_A, reuse=reusable(masked, report.fingerprints))
+    assert (other.masked_periods, other.reused_periods) == (3, 0)
+
+
+def test_the_gates_attack_period_by_period_finds_what_the_whole_attack_finds_and_caches_it(tmp_path):
+    from publication.gate_attack import attack_by_period
+
+    # January weakly masked (132 = 62 − 15 − 25 − 17 recoverable), February and March well masked
+    weak = weak_mask(table(FIG_A, TERR_A, "2024-01-01"), TERR_A.select("niveau", "code_territoire", "code_region"),
+                     THRESHOLD)
+    good = mask(months_table([FIG_A, FIG_FEV, FIG_FEV]).filter(pl.col("mois") != "2024-01-01"), TERR_A, THRESHOLD,
+                APP_A)
+    published = pl.concat([weak, good])
+    whole = exposed(published, TERR_A, APP_A)
+    assert whole == {"nouveaux_entrants | bassin 132 | 2024-01": ("determinee", 5.0, 5.0)}
+    found, summary = attack_by_period(published, TERR_A, APP_A, THRESHOLD, "mois", 3000, cache=tmp_path)
+    assert found == ["nouveaux_entrants | bassin 132 | 2024-01 : determinee"]
+    assert (summary["periodes_attaquees"], summary["periodes_reprises"], summary["exposees"]) == (3, 0, 1)
+    assert len(list(tmp_path.glob("*.json"))) == 3
+    # again, with February changed: only February is attacked; the answer is the same
+    feb = pl.col("mois") == "2024-02-01"
+    changed = published.with_columns(statut=pl.when(feb & (pl.col("code_territoire") == "FR"))
+                                     .then(pl.lit("provisoire")).otherwise(pl.col("statut")))
+    again, summary = attack_by_period(changed, TERR_A, APP_A, THRESHOLD, "mois", 3000, cache=tmp_path)
+    assert again == found
+    assert (summary["periodes_attaquees"], summary["periodes_reprises"]) == (1, 2)
+
+
+def test_periods_kept_on_disk_are_reused_like_those_of_a_snapshot(tmp_path):
+    from socle.masking import StoredPeriods
+
+    stored = StoredPeriods(tmp_path / "masquage")
+    before = months_table([FIG_A, FIG_FEV, FIG_FEV])
+    masked, report = mask_with_report(before, TERR_A, THRESHOLD, APP_A, reuse=stored)
+    stored.keep(masked, report.fingerprints, "mois")
+    assert len(list((tmp_path / "masquage").glob("*.parquet"))) == 3
+    after = months_table([FIG_A, FIG_FEV, FIG_A])
+    again, report = mask_with_report(after, TERR_A, THRESHOLD, APP_A, reuse=stored)
+    assert (report.masked_periods, report.reused_periods) == (1, 2)
+    assert again.equals(mask_with_report(after, TERR_A, THRESHOLD, APP_A)[0])

@@ -1,0 +1,80 @@
+"""The gate's attack (socle.attack) on a published table, period by period, each period's result
+kept in a cache keyed by the exact content it attacked.
+
+Every relation the attacker knows is within one period (socle.relations: territorial groups,
+breakdown categories and population sums are per period), so the attacker's system is
+block-diagonal by period and attacking each period alone finds exactly what attacking the table
+at once would (the exact test and the linear programs work per connected group, and a group
+never spans two periods). A period's result is a pure function of its published rows (the columns
+the attack reads, in a canonical order), the territories, the threshold, the size limit of the
+linear programs and the code (socle.masking.code_fingerprint): that, hashed, is its cache key.
+A period whose rows did not change since an earlier gate is therefore not attacked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import polars as pl
+
+from socle.masking import code_fingerprint
+
+READ = ["indicateur", "niveau", "code_territoire", "ventilation", "modalite", "numerateur", "denominateur", "statut"]
+SUMMED = ("inconnues", "groupes", "determinees_toutes_valeurs", "encadrees_par_programmation_lineaire",
+          "sans_programmation_lineaire", "programmes_lineaires", "groupes_incoherents", "exposees", "secondes")
+
+
+def _digest(frame: pl.DataFrame | None, extra: str) -> str:
+    h = hashlib.sha256(extra.encode())
+    if frame is not None:
+        h.update(repr(list(frame.schema.items())).encode())
+        h.update(frame.write_csv().encode())
+    return h.hexdigest()
+
+
+def context_key(territories: pl.DataFrame, appartenance: pl.DataFrame | None, threshold: int, period: str,
+                lp_max_vars: int) -> str:
+    terr = territories.sort(territories.columns, nulls_last=True)
+    app = appartenance.sort(appartenance.columns, nulls_last=True) if appartenance is not None else None
+    return _digest(terr, _digest(app, f"{code_fingerprint()}|{threshold}|{period}|{lp_max_vars}"))
+
+
+def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenance: pl.DataFrame | None,
+                     threshold: int, period: str, lp_max_vars: int, cache: Path | None = None,
+                     how: dict[str, str] | None = None) -> tuple[list[str], dict]:
+    """(exposed cells described, summary) of the attack of `values`, period by period; `cache`: a
+    folder keeping each period's result by its key (None: no cache)."""
+    from socle.attack import attack_table, describe
+
+    context = context_key(territories, appartenance, threshold, period, lp_max_vars)
+    exposed: list[str] = []
+    summary: dict = {k: 0 for k in SUMMED} | {"plus_grand_groupe": 0, "periodes_attaquees": 0, "periodes_reprises": 0}
+    for value in values[period].unique().sort(nulls_last=True).to_list():
+        rows = values.filter(pl.col(period).is_null() if value is None else pl.col(period) == value)
+        rows = rows.sort([*READ, period], nulls_last=True)
+        key = _digest(rows.select(*READ, period), context)
+        path = cache / f"{key}.json" if cache is not None else None
+        if path is not None and path.is_file():
+            found = json.loads(path.read_text(encoding="utf-8")) | {"_repris": True}   # its time is not spent now
+            summary["periodes_reprises"] += 1
+        else:
+            report, model = attack_table(rows, territories, appartenance, threshold, period=period,
+                                         lp_max_vars=lp_max_vars)
+            found = {"exposees": [f"{describe(model, rows, e.var, period)} : {(how or {}).get(e.how, e.how)}"
+                                  for e in report.exposed], "resume": report.summary()}
+            summary["periodes_attaquees"] += 1
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.{os.getpid()}")
+                tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, path)
+        exposed += found["exposees"]
+        for k in SUMMED:
+            if not (k == "secondes" and path is not None and summary["periodes_reprises"] and found.get("_repris")):
+                summary[k] += found["resume"].get(k, 0)
+        summary["plus_grand_groupe"] = max(summary["plus_grand_groupe"], found["resume"].get("plus_grand_groupe", 0))
+    summary["secondes"] = round(summary["secondes"], 3)
+    return exposed, summary
