@@ -90,7 +90,25 @@ def _run(args: argparse.Namespace) -> None:
         sys.exit(code)
 
 
+REFUSED_BUSY = ("\nRun refusé : un autre run du pipeline est en cours ; ce run n'a rien écrit, "
+                "l'instantané courant n'a pas changé.")
+
+
 def _execute(settings, console, start_inputs: str, progress: bool) -> int:
+    """The jobs in sequence, under the sequence lock: each Dagster run takes the pipeline lock
+    itself, and a second command must not slip in between two runs of this one (it would see the
+    landing ingested but the warehouse not rebuilt yet)."""
+    from socle.lock import PipelineBusy, pipeline_lock
+
+    try:
+        with pipeline_lock(settings.home / "sequence.lock"):
+            return _execute_sequence(settings, console, start_inputs, progress)
+    except PipelineBusy:
+        console.say(REFUSED_BUSY, error=True)
+        return 1
+
+
+def _execute_sequence(settings, console, start_inputs: str, progress: bool) -> int:
     """The jobs (ingestion, the warehouse on the months that changed, then open data), a line per
     step when `progress`, the summary; the exit code."""
     import time
@@ -104,6 +122,7 @@ def _execute(settings, console, start_inputs: str, progress: bool) -> int:
 
     unchanged.forget(settings)
     before = _read_ledger(settings, lines.delivery_ids) if progress else None
+    snapshot_before, opendata_before = snapshot.current_snapshot(settings), latest_publication(settings.opendata)
     started = time.time()
     result = run_pipeline(settings)
     refused = not result.success and _refused_busy(result)
@@ -119,7 +138,8 @@ def _execute(settings, console, start_inputs: str, progress: bool) -> int:
         result = run_pipeline(settings, job_name="opendata")
     if progress and not refused:
         console.say(lines.publication_line(snapshot.current_snapshot(settings) if opendata else None,
-                                           latest_publication(settings.opendata) if result.success else None))
+                                           latest_publication(settings.opendata) if result.success else None,
+                                           snapshot_before, opendata_before))
     with to_console(console):
         _summary(settings)
     if console.path is not None:
@@ -128,8 +148,7 @@ def _execute(settings, console, start_inputs: str, progress: bool) -> int:
         unchanged.remember(settings, unchanged.fingerprint(settings, start_inputs))
         return 0
     if refused:
-        console.say("\nRun refusé : un autre run du pipeline est en cours ; ce run n'a rien écrit, "
-                    "l'instantané courant n'a pas changé.", error=True)
+        console.say(REFUSED_BUSY, error=True)
         return 1
     state = ("l'instantané courant a été publié, mais l'open data précédent (latest) reste en place"
              if opendata else "l'instantané courant et l'open data publiés n'ont pas changé")

@@ -71,9 +71,21 @@ def checks_line(result: dg.ExecuteInProcessResult) -> str:
     return line + (f", {_s(failed, 'contrôle bloquant', 'contrôles bloquants')} en échec" if failed else "")
 
 
-def publication_line(snapshot: Path | None, opendata: Path | None) -> str:
-    snap = f"instantané {snapshot.name}" if snapshot else "aucun instantané publié"
-    data = f"open data {opendata}" if opendata else "open data non publié (le précédent reste en place)"
+def publication_line(snapshot: Path | None, opendata: Path | None, snapshot_before: Path | None = None,
+                     opendata_before: Path | None = None) -> str:
+    """The snapshot and open data published by the run, or kept when their content did not change."""
+    if snapshot is None:
+        snap = "aucun instantané publié"
+    elif snapshot == snapshot_before:
+        snap = f"instantané {snapshot.name} inchangé (mêmes tables)"
+    else:
+        snap = f"instantané {snapshot.name}"
+    if opendata is None:
+        data = "open data non publié (le précédent reste en place)"
+    elif opendata_before is not None and opendata.resolve() == opendata_before.resolve():
+        data = f"open data {opendata} inchangé (aucun chiffre ne change : rien de nouveau publié)"
+    else:
+        data = f"open data {opendata}"
     return f"Publication : {snap}, {data}"
 
 

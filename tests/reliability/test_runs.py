@@ -11,7 +11,7 @@ import pytest
 
 from ingestion.pseudonymise import Pseudonymiser
 from ingestion.redaction import redact_path
-from pipeline_runs import PLANTED, PLANTED_NIR, PSEUDO_KEY, identifiers
+from pipeline_runs import NEW_MONTH, PLANTED, PLANTED_NIR, PSEUDO_KEY, identifiers
 from privacy_scan import scan
 
 pytestmark = pytest.mark.slow
@@ -20,17 +20,22 @@ BUSY = "un autre run du pipeline est en cours"
 
 
 def test_two_runs_on_the_same_landing_give_identical_figures_and_open_data(lanes):
-    """The first run and the next complete one (after a run killed during publication, which left
-    nothing behind) on the same landing: identical figures, identical open data, nothing landed
-    twice."""
+    """Two homes, the same landing: identical figures and open data, whatever path each took (lane A:
+    a run, then the new month through two killed runs; lane B: a run, a killed export, the new month
+    through a run killed while publishing, then the run that won the race). Nothing landed twice."""
     r = lanes.wait("b")
+    a = lanes.wait("a")
     assert r["b2_rc"].count(0) == 1, r["b2_out"]
-    assert r["b2_state"]["CURRENT"] != r["b1_state"]["CURRENT"]  # the second run did publish
-    assert r["b2_indicateurs"] == r["b1_indicateurs"]
-    assert r["b2_csv"] == r["b1_csv"]
-    # nothing was landed twice: same deliveries, same raw layer
-    assert r["b2_ledger"] == r["b1_ledger"]
-    assert r["b2_lake"] == r["b1_lake"]
+    assert r["b2_state"]["CURRENT"] != r["b1_state"]["CURRENT"]  # the second run did publish the new month
+    assert r["b2_indicateurs"] == a["a_last_indicateurs"]
+    assert r["b2_csv"] == a["a_last_csv"]
+    assert r["b2_indicateurs"] != r["b1_indicateurs"]
+    # nothing was landed twice: the first run's deliveries, plus the new month's
+    new = [row for row in r["b2_ledger"] if row not in r["b1_ledger"]]
+    assert set(r["b1_ledger"]) <= set(r["b2_ledger"]) and new
+    assert all(NEW_MONTH in row[1] for row in new), new
+    assert set(r["b1_lake"]) <= set(r["b2_lake"])
+    assert all(NEW_MONTH in path for path in set(r["b2_lake"]) - set(r["b1_lake"]))
     assert r["b2_leftovers"] == []  # the killed export's folder, the killed run's snapshot: cleared
 
 
@@ -45,13 +50,15 @@ def test_two_runs_started_together_do_not_both_write(lanes):
     assert len(r["b2_snapshots"]) == 2
     instance = dg.DagsterInstance.from_config(str(r["b_home"] / "dagster"))
     try:
-        runs = instance.get_runs(filters=dg.RunsFilter(job_name="pipeline"))
+        runs = instance.get_runs(filters=dg.RunsFilter(job_name="entrepot"))
         statuses = sorted(run.status.value for run in runs)
-        # the first run, the run killed while publishing (marked failed by the winner once it held
-        # the lock), the winner; the loser was refused either before it started a Dagster run (the
-        # command's own check of the lock) or when its run took the lock (a failed run that wrote
-        # nothing)
-        assert statuses in (["FAILURE", "SUCCESS", "SUCCESS"], ["FAILURE", "FAILURE", "SUCCESS", "SUCCESS"]), statuses
+        # the warehouse runs: the first run's, the run killed while publishing (marked failed by the
+        # winner once it held the lock), the winner's; the loser was refused before any Dagster run
+        # (the command's own check of the lock, or the sequence lock that the winner holds from its
+        # ingestion to its open data) or when its ingestion run took the lock (a failed run that
+        # wrote nothing)
+        assert statuses == ["FAILURE", "SUCCESS", "SUCCESS"], statuses
+        runs = [*runs, *instance.get_runs(filters=dg.RunsFilter(job_name="ingestion"))]
         failures = {run.run_id: next(e.message for e in instance.all_logs(run.run_id) if e.dagster_event
                                      and e.dagster_event.event_type_value == "PIPELINE_FAILURE")
                     for run in runs if run.status.value == "FAILURE"}
@@ -69,8 +76,14 @@ def test_two_runs_started_together_do_not_both_write(lanes):
 
 
 def test_readers_never_see_an_error_nor_a_half_built_table_during_a_run(lanes):
-    rep = lanes.wait("b")["b2_readers"]
+    r = lanes.wait("b")
+    rep = r["b2_readers"]
     assert rep["errors"] == []
+    # every open data read was a whole published file: the first run's or the new month's
+    import hashlib
+
+    assert {digest for _, digest in rep["opendata"]} <= {hashlib.sha256(r[f"{run}_csv"]).hexdigest()
+                                                         for run in ("b1", "b2")}
     # they kept reading across the switch: both snapshots seen, both analyst files seen
     assert len(set(rep["instantane"])) == 2, set(rep["instantane"])
     assert len(set(rep["analystes"])) == 2, set(rep["analystes"])
@@ -102,8 +115,8 @@ def test_after_the_kills_the_next_run_publishes_the_right_figures(lanes):
     r = lanes.wait("a")
     lanes.wait("b1")
     assert r["a_last_state"]["CURRENT"] != r["a1_state"]["CURRENT"]
-    assert r["a_last_indicateurs"] == r["b1_indicateurs"]  # what a clean run on the same landing publishes
-    assert r["a_last_csv"] == r["b1_csv"]
+    assert r["a1_indicateurs"] == r["b1_indicateurs"]  # what another home publishes on the same landing
+    assert r["a1_csv"] == r["b1_csv"]
     home = r["a_home"]
     assert r["a_last_leftovers"] == []  # what the killed runs left is gone
     import duckdb

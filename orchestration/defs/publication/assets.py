@@ -3,8 +3,8 @@
 import dagster as dg
 import duckdb
 
-from publication.analysts import build_analyst_files
-from publication.opendata import export_opendata
+from publication.analysts import rebuild_analyst_files
+from publication.opendata import publish_opendata
 from publication.source import masking_threshold
 from publication.table import store_masked_table
 from socle import snapshot
@@ -22,12 +22,14 @@ def instantane(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = context.resources.socle
     threshold, _ = masking_threshold()
     with duckdb.connect(str(settings.warehouse)) as con:
-        path = snapshot.publish(con, settings,
-                                complete=lambda c, catalog: store_masked_table(c, catalog, threshold))
-    with duckdb.connect(str(path), read_only=True) as con:
+        published = snapshot.publish_snapshot(
+            con, settings, complete=lambda c, catalog: store_masked_table(c, catalog, threshold))
+    with duckdb.connect(str(published.path), read_only=True) as con:
         rows = con.execute("select count(*) from marts.indicateurs").fetchone()[0]
-    return dg.MaterializeResult(metadata={"fichier": str(path), "lignes_indicateurs": rows,
-                                          "seuil_secret": threshold})
+    context.log.info(published.message)
+    return dg.MaterializeResult(metadata={"fichier": str(published.path), "lignes_indicateurs": rows,
+                                          "seuil_secret": threshold, "nouvel_instantane": published.new,
+                                          "message": published.message})
 
 
 @dg.asset(key=["publication", "analystes"], group_name="publication", deps=[SNAPSHOT],
@@ -35,8 +37,9 @@ def instantane(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
           description="Fichiers DuckDB en lecture seule des analystes : national.duckdb et un fichier par "
                       "région (agrégats non masqués et faits individuels pseudonymisés de leur périmètre).")
 def analystes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    files = build_analyst_files(context.resources.socle)
-    return dg.MaterializeResult(metadata={"fichiers": len(files), "dossier": str(files[0].parent)})
+    built = rebuild_analyst_files(context.resources.socle)
+    return dg.MaterializeResult(metadata={"fichiers": len(built.paths), "reconstruits": len(built.rebuilt),
+                                          "dossier": str(built.paths[0].parent)})
 
 
 @dg.asset(key=["publication", "opendata"], group_name="publication", deps=[SNAPSHOT],
@@ -46,5 +49,7 @@ def analystes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                       "qualité), masqué, publié seulement si le point de contrôle Great Expectations et "
                       "`frictionless validate` passent.")
 def opendata(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    folder = export_opendata(context.resources.socle)
-    return dg.MaterializeResult(metadata={"dossier": str(folder)})
+    exported = publish_opendata(context.resources.socle)
+    context.log.info(exported.message)
+    return dg.MaterializeResult(metadata={"dossier": str(exported.folder), "nouvelle_publication": exported.new,
+                                          "message": exported.message})
