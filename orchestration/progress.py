@@ -44,8 +44,10 @@ def transformation_line(run_results: Path, since: float) -> str:
     failed = sum(1 for r in results if r["status"] in ("error", "fail"))
     line = (f"Transformation : {_s(count('model', 'success'), 'modèle dbt construit', 'modèles dbt construits')}, "
             f"{_s(count('seed', 'success'), 'référentiel chargé', 'référentiels chargés')}, "
-            f"{_s(count('test', 'pass'), 'test passé', 'tests passés')}, "
-            f"{_s(count('unit_test', 'pass'), 'test unitaire passé', 'tests unitaires passés')}")
+            f"{_s(count('test', 'pass'), 'test passé', 'tests passés')}")
+    units = count("unit_test", "pass")
+    if units:
+        line += f", {_s(units, 'test unitaire passé', 'tests unitaires passés')}"
     warned = count("test", "warn")
     if warned:
         line += f", {_s(warned, 'test en avertissement', 'tests en avertissement')}"

@@ -231,13 +231,13 @@ def test_the_dbt_arguments_of_a_window(monkeypatch, tmp_path):
     window = mar.Fenetre(D(2024, 3, 1), D(2024, 6, 1), ["x"])
     monkeypatch.setattr(mar, "fenetre", lambda s: window)
     assert assets.dbt_build_args(settings) == [
-        "build", "--vars", '{"mois_debut": "2024-03-01", "mois_fin": "2024-06-01"}']
+        *assets.BUILD, "--vars", '{"mois_debut": "2024-03-01", "mois_fin": "2024-06-01"}']
     monkeypatch.setattr(mar, "fenetre", lambda s: None)
     assert assets.dbt_build_args(settings) == [
-        "build", "--vars", '{"mois_debut": "9999-12-01", "mois_fin": "0001-01-01"}']
-    assert assets.dbt_build_args(SimpleNamespace(full_recompute=True)) == ["build", "--full-refresh"]
+        *assets.BUILD, "--vars", '{"mois_debut": "9999-12-01", "mois_fin": "0001-01-01"}']
+    assert assets.dbt_build_args(SimpleNamespace(full_recompute=True)) == [*assets.BUILD, "--full-refresh"]
     monkeypatch.setattr(mar, "fenetre", lambda s: mar.Fenetre(D(2024, 1, 1), D(2024, 6, 1), [mar.TOUT_PROJET]))
-    assert assets.dbt_build_args(settings) == ["build", "--full-refresh"]
+    assert assets.dbt_build_args(settings) == [*assets.BUILD, "--full-refresh"]
 
 
 # --- the sample landing, built month by month, equals a full refresh -------------------------------

@@ -84,12 +84,38 @@ def test_no_skip_without_a_published_snapshot_nor_after_a_run_started(pipeline_e
     assert not (pipeline_env.home / "dernier_run.json").exists()
 
 
+def _repeat_keys(path, share_of_copies: int = 3) -> tuple[int, int]:
+    """Append copies of the first rows of a CSV file (same key: the last row wins, the earlier ones are
+    quarantined as cle_dupliquee); return (rows read, rows quarantined)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = lines[1:]
+    copies = rows[: len(rows) // share_of_copies + 1]
+    path.write_text("\n".join([lines[0], *rows, *copies]) + "\n", encoding="utf-8")
+    return len(rows) + len(copies), len(copies)
+
+
+
 @pytest.mark.slow
-def test_a_quiet_run_then_a_second_one_with_nothing_new(pipeline_env, capsys, monkeypatch):
+def test_a_quiet_run_of_a_messy_landing_then_a_second_one_with_nothing_new(pipeline_env, capsys, monkeypatch):
+    """One run as an operator sees it: a line per step, the journal, then nothing redone when nothing
+    changed (issue 19). Its landing has a messy producer (issue 16, finding 8): where several
+    orientation files of one département repeat a key in more than a fifth of their rows (the
+    contract: last row wins, earlier rows quarantined), the check part_quarantaine used to block the
+    run before dbt: no figure of any territory was updated. It is a warning now: the run publishes
+    every territory, and the run summary, the open-data manifest (and the quality page,
+    tests/dashboards) name the file, the share and the rule."""
     from orchestration import cli
+    from socle import snapshot
+
+    messy = {}
+    for month in ("2024-03", "2024-04", "2024-05", "2024-06"):
+        path = pipeline_env.landing_dir / "departements" / "35" / f"orientations_{month}.csv"
+        messy[f"departements/35/orientations_{month}.csv"] = _repeat_keys(path)
+    assert all(q / n > 0.2 for n, q in messy.values())
+    quarantined = sum(q for _, q in messy.values())
 
     monkeypatch.chdir(pipeline_env.home.parent)  # cli.main changes the working directory
-    cli.main(["run"])
+    cli.main(["run"])  # a failed run exits (SystemExit): the test would fail
     out = capsys.readouterr().out
     lines = out.splitlines()
     results = json.loads((pipeline_env.home / "dbt" / "target" / "run_results.json").read_text())["results"]
@@ -97,9 +123,10 @@ def test_a_quiet_run_then_a_second_one_with_nothing_new(pipeline_env, capsys, mo
     tests = sum(1 for r in results if r["unique_id"].startswith("test.") and r["status"] == "pass")
     with duckdb.connect(str(pipeline_env.warehouse), read_only=True) as con:
         landed = con.execute("select count(*) from raw.livraisons").fetchone()[0]
-    assert lines[0] == f"Ingestion : {landed} fichiers déposés, {landed} acceptés, 0 rejeté, 0 ligne en quarantaine"
+    assert lines[0] == (f"Ingestion : {landed} fichiers déposés, {landed} acceptés, 0 rejeté, "
+                        f"{quarantined} lignes en quarantaine")
     assert lines[1].startswith(f"Transformation : {models} modèles dbt construits, ")
-    assert f", {tests} tests passés, " in lines[1]
+    assert f", {tests} tests passés" in lines[1] and lines[1].endswith(" ; mois recalculés : 2024-01 à 2024-06")
     assert lines[2].startswith("Contrôles : ")
     assert lines[3].startswith("Publication : instantané socle_") and str(pipeline_env.opendata) in lines[3]
     assert "OK created sql" not in out and "Context impl" not in out and "dagster - " not in out
@@ -110,6 +137,25 @@ def test_a_quiet_run_then_a_second_one_with_nothing_new(pipeline_env, capsys, mo
     # dbt's own lines (alembic's too outside pytest, whose handlers take the root logger's records)
     assert text.count("OK created sql") == models and lines[1] in text
     snap = (pipeline_env.snapshots / "CURRENT").read_text()
+
+    # the messy producer's file warned, and every territory was published
+    published = snapshot.current_snapshot(pipeline_env)
+    with duckdb.connect(str(published), read_only=True) as con:
+        territories = {r[0] for r in con.execute(
+            "select distinct code_territoire from marts.indicateurs where niveau = 'departement' "
+            "and mois = '2024-06-01'").fetchall()}
+    assert {"35", "13"} <= territories  # every territory's figures, the messy producer's included
+    assert "Avertissements qualité (4 fichiers" in out, out
+    for name, (n, q) in messy.items():
+        line = next(l for l in lines if name in l)
+        assert f"{100 * q / n:.1f}".replace(".", ",") + " % des lignes en quarantaine" in line, line
+        assert f"cle_dupliquee ({q} ligne" in line, line
+    manifest = json.loads((pipeline_env.opendata / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    flagged = {w["fichier"]: w for w in manifest["avertissements_qualite"]}
+    assert set(flagged) == set(messy)
+    for name, (n, q) in messy.items():
+        assert flagged[name]["part"] == round(q / n, 4) and flagged[name]["regles"][0] == {
+            "regle": "cle_dupliquee", "lignes": q}
 
     cli.main(["run"])
     again = capsys.readouterr().out.splitlines()

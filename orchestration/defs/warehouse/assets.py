@@ -13,6 +13,10 @@ from orchestration import mois_a_recalculer
 from orchestration.dbt_project import socle_dbt
 from orchestration.defs.warehouse import partitions
 
+# The data's build: models, seeds and data tests. dbt's unit tests check the models' code on rows
+# written by hand, not the data: they run with the project's tests (tests/indicators/test_dbt.py),
+# not at every run.
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
 # Run tag asking for `dbt build --full-refresh` (`python -m orchestration run --tout-recalculer`).
 TOUT_RECALCULER_TAG = "socle/tout_recalculer"
 
@@ -69,14 +73,14 @@ def dbt_build_args(settings, keys: dg.PartitionKeyRange | None = None, full: boo
     if log is not None:
         log.info(mois_a_recalculer.decrire(window))
     if full or settings.full_recompute or (window is not None and window.tout):
-        return ["build", "--full-refresh"]
+        return [*BUILD, "--full-refresh"]
     if keys is None:
         variables = mois_a_recalculer.dbt_vars(window) or mois_a_recalculer.FENETRE_VIDE
     elif window is not None and partitions.plage(window.debut, window.fin) == keys:
         variables = mois_a_recalculer.dbt_vars(window)
     else:
         variables = partitions.dbt_vars(keys)
-    return ["build", "--vars", json.dumps(variables)] if variables else ["build"]
+    return [*BUILD, "--vars", json.dumps(variables)] if variables else BUILD
 
 
 def memoriser_si_couvert(context: dg.AssetExecutionContext, settings) -> None:
