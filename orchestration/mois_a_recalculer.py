@@ -127,24 +127,32 @@ def _month(expr: str, minus: int = 0) -> str:
     return f"cast({shifted} - interval {minus} month as date)" if minus else f"cast({shifted} as date)"
 
 
+# Each query gives, for every delivery of the list `$ids` (one type), the earliest month its rows
+# reach: one scan of the type's rows for all its deliveries (a national history holds thousands).
 ROW_REACH = {
-    "rsa": f"select min({_month('mois')}) from staging.stg_rsa where id_livraison = $id",
+    "rsa": f"""select id_livraison, min({_month('mois')}) from staging.stg_rsa
+               where id_livraison in (select unnest($ids)) group by id_livraison""",
     "orientations": f"""
-        select min(least({_month('o.date_reception_notification', 2)}, {_month('o.date_orientation')},
+        select o.id_livraison,
+               min(least({_month('o.date_reception_notification', 2)}, {_month('o.date_orientation')},
                          {_month('v.date_orientation')}))
         from staging.stg_orientations as o
         -- the other versions of the same dossiers (their date_orientation may differ)
         left join staging.stg_orientations as v
             on v.producteur = o.producteur and v.pseudo_id_rsa = o.pseudo_id_rsa
            and v.date_reception_notification = o.date_reception_notification
-        where o.id_livraison = $id""",
+        where o.id_livraison in (select unnest($ids))
+        group by o.id_livraison""",
     # an episode counts at the ends of the CAF months it covers: from its start, or from the first CAF month
     "accompagnements": f"""
-        select greatest(min({_month('date_debut')}),
+        select id_livraison,
+               greatest(min({_month('date_debut')}),
                         (select min(mois) from staging.stg_livraisons_courantes where type_fichier = 'rsa'))
-        from staging.stg_accompagnements where id_livraison = $id""",
-    "inscriptions": f"select min({_month('date_inscription', 6)}) from staging.stg_inscriptions where id_livraison = $id",
-    "reprises_emploi": f"select min({_month('date_embauche', 6)}) from staging.stg_reprises_emploi where id_livraison = $id",
+        from staging.stg_accompagnements where id_livraison in (select unnest($ids)) group by id_livraison""",
+    "inscriptions": f"""select id_livraison, min({_month('date_inscription', 6)}) from staging.stg_inscriptions
+                        where id_livraison in (select unnest($ids)) group by id_livraison""",
+    "reprises_emploi": f"""select id_livraison, min({_month('date_embauche', 6)}) from staging.stg_reprises_emploi
+                           where id_livraison in (select unnest($ids)) group by id_livraison""",
 }
 
 
@@ -165,12 +173,19 @@ def maturity_reach(type_fichier: str, mois: dt.date | None, lags: dict[str, int]
     return None if mois is None else add_months(_first_day(mois), -lags.get(type_fichier, 0))
 
 
-def row_reach(con, id_livraison: str, type_fichier: str) -> dt.date | None:
-    """Earliest month whose person-level rows the rows of a current delivery reach."""
-    if type_fichier not in ROW_REACH:
-        return None
-    value = _scalar(con, ROW_REACH[type_fichier], {"id": id_livraison})
-    return None if value is None else _first_day(value)
+def row_reaches(con, deliveries: dict[str, str]) -> dict[str, dt.date]:
+    """Earliest month whose person-level rows the rows of each current delivery reach
+    (`deliveries`: id_livraison → type_fichier; a delivery without rows is absent)."""
+    by_type: dict[str, list[str]] = {}
+    for id_livraison, type_fichier in deliveries.items():
+        if type_fichier in ROW_REACH:
+            by_type.setdefault(type_fichier, []).append(id_livraison)
+    reaches = {}
+    for type_fichier, ids in by_type.items():
+        for id_livraison, value in con.execute(ROW_REACH[type_fichier], {"ids": ids}).fetchall():
+            if value is not None:
+                reaches[id_livraison] = _first_day(value)
+    return reaches
 
 
 # --- person reach: changed pairs and placements ---------------------------------------------------
@@ -365,10 +380,11 @@ def fenetre(settings) -> Fenetre | None:
         status: list[dt.date] = []    # statuses only (maturity)
         motifs: list[str] = []
         rsa_months: set[dt.date] = set()
+        rows = row_reaches(con, {i: now[i]["type_fichier"] for i in new})
         for i in new:
             d = now[i]
             mois = dt.date.fromisoformat(d["mois"]) if d["mois"] else None
-            reach = [r for r in (row_reach(con, i, d["type_fichier"]),
+            reach = [r for r in (rows.get(i),
                                  ft_person_reach(con, i) if d["type_fichier"] == "inscriptions" else None)
                      if r is not None]
             data += reach
@@ -422,14 +438,14 @@ def memoriser(settings) -> None:
     with _connect(settings) as con:
         now = current_deliveries(con)
         span = _months_of_data(con)
-        recorded = {}
+        recorded = {i: known[i] for i in now if i in known and "debut_portee" in known[i]}
+        # a CAF file reaches its own month; the others, the months of their rows (one query per type)
+        rows = row_reaches(con, {i: d["type_fichier"] for i, d in now.items()
+                                 if i not in recorded and not (d["type_fichier"] == "rsa" and d["mois"])})
         for i, d in now.items():
-            if i in known and "debut_portee" in known[i]:
-                recorded[i] = known[i]
+            if i in recorded:
                 continue
-            reach = row_reach(con, i, d["type_fichier"])
-            if d["type_fichier"] == "rsa" and d["mois"]:
-                reach = dt.date.fromisoformat(d["mois"])
+            reach = dt.date.fromisoformat(d["mois"]) if d["type_fichier"] == "rsa" and d["mois"] else rows.get(i)
             recorded[i] = {**d, "debut_portee": reach.isoformat() if reach else None}
     path = memo_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
