@@ -14,19 +14,21 @@ Reach of a changed delivery of month M (docs/incremental.md; indicators.md, pilo
   the old and new persons' CAF months and cohort months, and the months reached by the id_rsa's
   orientation and accompaniment rows (below); a person of M with no CAF line before M (old or new
   state) reaches their cohort months before M (cohort placement takes the first line after);
-- orientations: for each row (new version, and the version it replaces), the month of
-  date_orientation (cohorts, orientation in progress, closures) and the month of
-  date_reception_notification (T0) − 2 (a new entrant of month E takes T0 in
-  [E − 1 month, E + 3 months), so E ≥ month(T0) − 2);
-- accompagnements: the month of date_debut (an episode counts at the ends of months it covers);
-- inscriptions: the month of date_inscription − 6 (cohorts count an inscription before
-  date_orientation + 6 months); a changed (id_ft, NIR) pair reaches the persons' months;
-- reprises_emploi: the month of date_embauche − 6 (a hire within 6 months of the orientation).
-The rows of a replaced or removed delivery reach what they reached when it was recorded (the
-reach stored with it). Everything is recomputed (window = every delivered month, and the caller
-adds --full-refresh: `tout_recalculer`) when no build was recorded, when the dbt project
-(models, seeds, macros, tests, dbt_project.yml) changed, when a referential (bassins) delivery
-changed, or when the warehouse lost its incremental tables.
+- the other types, through the keys whose current version (VERSIONS: the dbt models' natural
+  keys) differs between the last build and now, both versions counted (a re-listed unchanged row
+  reaches nothing):
+  orientations: the month of date_orientation (cohorts, orientation in progress, closures) and the
+  month of date_reception_notification (T0) − 2 (a new entrant of month E takes T0 in
+  [E − 1 month, E + 3 months), so E ≥ month(T0) − 2); accompagnements: the month of date_debut (an
+  episode counts at the ends of months it covers); inscriptions: the month of date_inscription − 6
+  (cohorts count an inscription before date_orientation + 6 months), and a changed (id_ft, NIR)
+  pair reaches the persons' months; reprises_emploi: the month of date_embauche − 6 (a hire within
+  6 months of the orientation).
+The window never starts before the first month of data (no model has an earlier row).
+Everything is recomputed (window = every delivered month, and the caller adds --full-refresh:
+`tout`) when no build was recorded, when the dbt project (models, seeds, macros, tests,
+dbt_project.yml) changed, when a referential (bassins) delivery changed, or when the warehouse
+lost its incremental tables or raw the rows of a recorded delivery.
 Yearly figures: the dbt models widen the window to the whole years it touches
 (macros/incremental.sql), so the window here stays in months.
 """
@@ -127,33 +129,67 @@ def _month(expr: str, minus: int = 0) -> str:
     return f"cast({shifted} - interval {minus} month as date)" if minus else f"cast({shifted} as date)"
 
 
-# Each query gives, for every delivery of the list `$ids` (one type), the earliest month its rows
-# reach: one scan of the type's rows for all its deliveries (a national history holds thousands).
-ROW_REACH = {
-    "rsa": f"""select id_livraison, min({_month('mois')}) from staging.stg_rsa
-               where id_livraison in (select unnest($ids)) group by id_livraison""",
-    "orientations": f"""
-        select o.id_livraison,
-               min(least({_month('o.date_reception_notification', 2)}, {_month('o.date_orientation')},
-                         {_month('v.date_orientation')}))
-        from staging.stg_orientations as o
-        -- the other versions of the same dossiers (their date_orientation may differ)
-        left join staging.stg_orientations as v
-            on v.producteur = o.producteur and v.pseudo_id_rsa = o.pseudo_id_rsa
-           and v.date_reception_notification = o.date_reception_notification
-        where o.id_livraison in (select unnest($ids))
-        group by o.id_livraison""",
-    # an episode counts at the ends of the CAF months it covers: from its start, or from the first CAF month
-    "accompagnements": f"""
-        select id_livraison,
-               greatest(min({_month('date_debut')}),
-                        (select min(mois) from staging.stg_livraisons_courantes where type_fichier = 'rsa'))
-        from staging.stg_accompagnements where id_livraison in (select unnest($ids)) group by id_livraison""",
-    "inscriptions": f"""select id_livraison, min({_month('date_inscription', 6)}) from staging.stg_inscriptions
-                        where id_livraison in (select unnest($ids)) group by id_livraison""",
-    "reprises_emploi": f"""select id_livraison, min({_month('date_embauche', 6)}) from staging.stg_reprises_emploi
-                           where id_livraison in (select unnest($ids)) group by id_livraison""",
+# A changed delivery reaches months only through the rows whose current version it changes: for
+# each type, the natural key of its versions (as in the dbt models int_orientations, …, whose
+# versions_courantes keeps the latest (mois, ligne) of each key), and the earliest month a version
+# reaches. A file that re-lists unchanged rows (France Travail sends every open registration each
+# month) reaches nothing through them. Read from raw, which keeps every delivery's rows (replaced
+# ones too), so the state at the last build can be compared with the state now.
+VERSIONS = {
+    "orientations": (("producteur", "pseudo_id_rsa", "date_reception_notification"),
+                     f"least({_month('date_reception_notification', 2)}, {_month('date_orientation')})"),
+    # an episode counts at the ends of the CAF months it covers, from its start
+    "accompagnements": (("producteur", "pseudo_id_rsa", "pseudo_id_ft", "date_debut", "modalite"),
+                        _month("date_debut")),
+    "inscriptions": (("pseudo_id_ft", "date_inscription"), _month("date_inscription", 6)),
+    "reprises_emploi": (("pseudo_id_ft", "date_embauche", "type_contrat"), _month("date_embauche", 6)),
 }
+META_COLUMNS = ("id_livraison", "mois", "ligne")
+
+
+def version_reaches(con, type_fichier: str, before: list[str], after: list[str],
+                    touched: list[str]) -> dict[str, dt.date]:
+    """For each of the `touched` deliveries (new, replaced or removed), the earliest month reached
+    by the keys of its rows whose current version differs between the deliveries recorded at the
+    last build (`before`) and the current ones (`after`): the months both versions reach (a key
+    absent on one side has no version there). A delivery that changes no current version is absent."""
+    keys, reach = VERSIONS[type_fichier]
+    columns = [c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+        "order by ordinal_position", [type_fichier]).fetchall() if c not in META_COLUMNS]
+    content = "struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in columns) + ")"
+    key_list = ", ".join(keys)
+
+    def same(x: str, y: str) -> str:
+        return " and ".join(f"{x}.{k} is not distinct from {y}.{k}" for k in keys)
+
+    rows = con.execute(f"""
+        with touches as (
+            select distinct id_livraison as touchee, {key_list} from raw.{type_fichier}
+            where id_livraison in (select unnest($touched))
+        ),
+        versions as (
+            select {key_list}, mois, ligne, {content} as contenu, {reach} as portee,
+                   id_livraison in (select unnest($before)) as avant,
+                   id_livraison in (select unnest($after)) as apres
+            from raw.{type_fichier} as l
+            where (id_livraison in (select unnest($before)) or id_livraison in (select unnest($after)))
+              and exists (select 1 from touches as t where {same('t', 'l')})
+        ),
+        a as (select * from versions where avant
+              qualify row_number() over (partition by {key_list} order by mois desc, ligne desc) = 1),
+        n as (select * from versions where apres
+              qualify row_number() over (partition by {key_list} order by mois desc, ligne desc) = 1),
+        changees as (
+            select {", ".join(f"coalesce(a.{k}, n.{k}) as {k}" for k in keys)}, least(a.portee, n.portee) as portee
+            from a full outer join n on {same('a', 'n')}
+            where a.contenu is distinct from n.contenu
+        )
+        select t.touchee, min(c.portee)
+        from touches as t inner join changees as c on {same('t', 'c')}
+        group by t.touchee
+    """, {"before": before, "after": after, "touched": touched}).fetchall()
+    return {i: _first_day(m) for i, m in rows if m is not None}
 
 
 def _run(con, script: str, params: dict) -> None:
@@ -171,21 +207,6 @@ def _scalar(con, sql: str, params: dict | None = None):
 def maturity_reach(type_fichier: str, mois: dt.date | None, lags: dict[str, int]) -> dt.date | None:
     """The first month whose status a delivery of this type and month may flip."""
     return None if mois is None else add_months(_first_day(mois), -lags.get(type_fichier, 0))
-
-
-def row_reaches(con, deliveries: dict[str, str]) -> dict[str, dt.date]:
-    """Earliest month whose person-level rows the rows of each current delivery reach
-    (`deliveries`: id_livraison → type_fichier; a delivery without rows is absent)."""
-    by_type: dict[str, list[str]] = {}
-    for id_livraison, type_fichier in deliveries.items():
-        if type_fichier in ROW_REACH:
-            by_type.setdefault(type_fichier, []).append(id_livraison)
-    reaches = {}
-    for type_fichier, ids in by_type.items():
-        for id_livraison, value in con.execute(ROW_REACH[type_fichier], {"ids": ids}).fetchall():
-            if value is not None:
-                reaches[id_livraison] = _first_day(value)
-    return reaches
 
 
 # --- person reach: changed pairs and placements ---------------------------------------------------
@@ -375,16 +396,25 @@ def fenetre(settings) -> Fenetre | None:
             return Fenetre(first, _last_month(span, memo), [everything])
         if not new and not gone:
             return None
+        missing = _missing_from_raw(con, gone)
+        if missing:
+            first = min(span[0], dt.date.fromisoformat(memo["premier_mois"])) if memo.get("premier_mois") else span[0]
+            return Fenetre(first, _last_month(span, memo), [TOUT_ENTREPOT])
         lags = maturity_lags()
         data: list[dt.date] = []      # person-level rows
         status: list[dt.date] = []    # statuses only (maturity)
         motifs: list[str] = []
         rsa_months: set[dt.date] = set()
-        rows = row_reaches(con, {i: now[i]["type_fichier"] for i in new})
+        rows: dict[str, dt.date] = {}
+        for type_fichier in VERSIONS:
+            touched = [i for i in new if now[i]["type_fichier"] == type_fichier] + \
+                      [g for g in gone if before[g]["type_fichier"] == type_fichier]
+            if touched:
+                rows.update(version_reaches(con, type_fichier, sorted(before), sorted(now), touched))
         for i in new:
             d = now[i]
             mois = dt.date.fromisoformat(d["mois"]) if d["mois"] else None
-            reach = [r for r in (rows.get(i),
+            reach = [r for r in (mois if d["type_fichier"] == "rsa" else rows.get(i),
                                  ft_person_reach(con, i) if d["type_fichier"] == "inscriptions" else None)
                      if r is not None]
             data += reach
@@ -399,8 +429,8 @@ def fenetre(settings) -> Fenetre | None:
         for g in gone:
             d = before[g]
             mois = dt.date.fromisoformat(d["mois"]) if d["mois"] else None
-            if d.get("debut_portee"):
-                data.append(dt.date.fromisoformat(d["debut_portee"]))
+            if g in rows:
+                data.append(rows[g])
             m = maturity_reach(d["type_fichier"], mois, lags)
             status += [m] if m else []
             if d["type_fichier"] == "rsa" and mois is not None:
@@ -414,12 +444,25 @@ def fenetre(settings) -> Fenetre | None:
             con.execute(f"drop table if exists {table}")
     if not data and not status:
         return None
+    # no model has a row before the first month of data (dbt: int_mois; the cohorts start there too)
+    first = span[0]
+    if memo.get("premier_mois"):
+        first = min(first, dt.date.fromisoformat(memo["premier_mois"]))
     fin = _last_month(span, memo)
-    debut = min(data + status)
-    debut_donnees = min(data) if data else fin
+    debut = max(first, min(data + status))
+    debut_donnees = max(first, min(data)) if data else fin
     if debut > fin:
         return None
     return Fenetre(debut, fin, motifs, debut_donnees=debut_donnees if debut_donnees > debut else None)
+
+
+def _missing_from_raw(con, ids: list[str]) -> bool:
+    """A recorded delivery whose rows raw no longer holds (its reach cannot be known)."""
+    if not ids:
+        return False
+    found = _scalar(con, "select count(*) from raw.livraisons where id_livraison in (select unnest($ids))",
+                    {"ids": ids})
+    return found < len(ids)
 
 
 def _last_month(span: tuple[dt.date, dt.date], memo: dict | None) -> dt.date:
@@ -431,22 +474,10 @@ def _last_month(span: tuple[dt.date, dt.date], memo: dict | None) -> dt.date:
 
 
 def memoriser(settings) -> None:
-    """Record the current deliveries as built (after a successful dbt build only), each with the
-    earliest month its rows reach (for when it is replaced or removed)."""
-    memo = _read_memo(settings) or {}
-    known = memo.get("livraisons", {}) if memo.get("projet") == project_fingerprint() else {}
+    """Record the current deliveries as built (after a successful dbt build only)."""
     with _connect(settings) as con:
         now = current_deliveries(con)
         span = _months_of_data(con)
-        recorded = {i: known[i] for i in now if i in known and "debut_portee" in known[i]}
-        # a CAF file reaches its own month; the others, the months of their rows (one query per type)
-        rows = row_reaches(con, {i: d["type_fichier"] for i, d in now.items()
-                                 if i not in recorded and not (d["type_fichier"] == "rsa" and d["mois"])})
-        for i, d in now.items():
-            if i in recorded:
-                continue
-            reach = dt.date.fromisoformat(d["mois"]) if d["type_fichier"] == "rsa" and d["mois"] else rows.get(i)
-            recorded[i] = {**d, "debut_portee": reach.isoformat() if reach else None}
     path = memo_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -454,7 +485,7 @@ def memoriser(settings) -> None:
         "projet": project_fingerprint(),
         "premier_mois": span[0].isoformat() if span else None,
         "dernier_mois": span[1].isoformat() if span else None,
-        "livraisons": recorded,
+        "livraisons": now,
     }, indent=1, sort_keys=True), encoding="utf-8")
     tmp.replace(path)
 

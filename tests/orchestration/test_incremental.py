@@ -37,6 +37,11 @@ create table staging.stg_inscriptions (id_livraison varchar, mois date, ligne bi
     pseudo_nir bigint, date_inscription date);
 create table staging.stg_reprises_emploi (id_livraison varchar, mois date, ligne bigint, pseudo_id_ft bigint,
     date_embauche date);
+-- raw keeps every delivery's rows (replaced ones too); staging shows the current ones
+create table raw.orientations as select * from staging.stg_orientations limit 0;
+create table raw.accompagnements as select *, '' as modalite from staging.stg_accompagnements limit 0;
+create table raw.inscriptions as select * from staging.stg_inscriptions limit 0;
+create table raw.reprises_emploi as select *, '' as type_contrat from staging.stg_reprises_emploi limit 0;
 create table intermediate.int_caf_personne_mois (personne bigint, mois date, pseudo_id_rsa bigint);
 create table intermediate.int_liaison_rsa (pseudo_id_rsa bigint, personne bigint);
 create table intermediate.int_liaison_ft (pseudo_id_ft bigint, personne bigint);
@@ -75,8 +80,9 @@ class Entrepot:
                             "(select id_livraison from raw.livraisons where est_courante)")
                 for i, row in enumerate(rows):
                     cols = ["id_livraison", "mois", "ligne", *row]
-                    con.execute(f"insert into staging.{table} ({', '.join(cols)}) values "
-                                f"({', '.join('?' for _ in cols)})", [id_, mois, i + 1, *row.values()])
+                    for target in [f"staging.{table}"] + ([f"raw.{type_fichier}"] if type_fichier != "rsa" else []):
+                        con.execute(f"insert into {target} ({', '.join(cols)}) values "
+                                    f"({', '.join('?' for _ in cols)})", [id_, mois, i + 1, *row.values()])
 
     def construire(self):
         """What a dbt build leaves: person-months, pairs and cohorts of the current rows; then memoriser."""
@@ -103,9 +109,11 @@ def _caf(*pairs):
 
 @pytest.fixture
 def entrepot(tmp_path):
-    """Three CAF months (persons 1, 2 with id_rsa 101, 102), an orientation of person 1 and an
-    inscription, built once."""
+    """CAF months from 2023-01 (person 9 in 2023; persons 1, 2 with id_rsa 101, 102 from 2024-01 to
+    2024-03), an orientation of person 1 and an inscription of person 2 (not built: `construire()`)."""
     e = Entrepot(tmp_path / "home")
+    for m in range(1, 13):
+        e.livrer(f"caf-2023-{m}", "rsa", "caf", D(2023, m, 1), _caf((109, 9)))
     for m in (1, 2, 3):
         e.livrer(f"caf-{m}", "rsa", "caf", D(2024, m, 1), _caf((101, 1), (102, 2)))
     e.livrer("or35-2", "orientations", "35", D(2024, 2, 1),
@@ -118,7 +126,7 @@ def entrepot(tmp_path):
 
 def test_no_build_recorded_recomputes_every_delivered_month(entrepot):
     f = mar.fenetre(entrepot.settings)
-    assert (f.debut, f.fin, f.motifs, f.tout) == (D(2024, 1, 1), D(2024, 3, 1), [mar.TOUT_AUCUNE_CONSTRUCTION], True)
+    assert (f.debut, f.fin, f.motifs, f.tout) == (D(2023, 1, 1), D(2024, 3, 1), [mar.TOUT_AUCUNE_CONSTRUCTION], True)
 
 
 def test_nothing_changed_since_the_build(entrepot):
@@ -166,13 +174,38 @@ def test_hires_reach_6_months_back_and_their_maturity_8(entrepot):
     assert (f.debut, f.debut_donnees) == (D(2023, 7, 1), D(2023, 9, 1))
 
 
-def test_an_accompaniment_reaches_from_its_start_or_the_first_caf_month(entrepot):
+def test_an_accompaniment_reaches_from_its_start_or_the_first_month_of_data(entrepot):
     entrepot.construire()
     entrepot.livrer("acc-3", "accompagnements", "35", D(2024, 3, 1),
+                    [{"producteur": "35", "pseudo_id_rsa": 101, "date_debut": D(2023, 5, 1),
+                      "est_france_travail": False}])
+    f = mar.fenetre(entrepot.settings)
+    assert (f.debut, f.fin, f.debut_donnees) == (D(2023, 5, 1), D(2024, 3, 1), None)
+    # an episode from 2019: no model has a month before the first CAF month (2023-01)
+    entrepot.livrer("acc-3b", "accompagnements", "35", D(2024, 3, 1),
                     [{"producteur": "35", "pseudo_id_rsa": 101, "date_debut": D(2019, 5, 1),
                       "est_france_travail": False}])
     f = mar.fenetre(entrepot.settings)
-    assert (f.debut, f.fin, f.debut_donnees) == (D(2024, 1, 1), D(2024, 3, 1), None)
+    assert (f.debut, f.fin, f.debut_donnees) == (D(2023, 1, 1), D(2024, 3, 1), None)
+
+
+def test_a_re_listed_unchanged_registration_reaches_only_the_maturity(entrepot):
+    entrepot.construire()
+    # France Travail re-lists every open registration each month: the same row again changes nothing
+    entrepot.livrer("ins-3", "inscriptions", "ft", D(2024, 3, 1),
+                    [{"pseudo_id_ft": 201, "pseudo_nir": 2, "date_inscription": D(2024, 2, 5)}])
+    f = mar.fenetre(entrepot.settings)
+    # statuses 2024-03 − 8 months; person-level rows: none before the last month
+    assert (f.debut, f.fin, f.debut_donnees) == (D(2023, 7, 1), D(2024, 3, 1), D(2024, 3, 1))
+    assert f.motifs == ["inscriptions ft 2024-03 nouveau (lignes dès —, statuts dès 2023-07)"]
+
+
+def test_a_resent_file_without_a_dossier_reaches_that_dossiers_months(entrepot):
+    entrepot.construire()
+    entrepot.livrer("or35-2b", "orientations", "35", D(2024, 2, 1), [])
+    f = mar.fenetre(entrepot.settings)
+    # the dossier of T0 2024-01-20 is gone: 2023-11 (T0 − 2 months); statuses 2024-02 − 12
+    assert (f.debut, f.fin, f.debut_donnees) == (D(2023, 2, 1), D(2024, 3, 1), D(2023, 11, 1))
 
 
 def test_a_changed_pair_reaches_the_persons_months(entrepot):
@@ -218,7 +251,7 @@ def test_a_referential_or_the_dbt_project_changing_recomputes_everything(entrepo
     entrepot.construire()
     entrepot.livrer("bassins-2024", "bassins", "referentiel", None)
     f = mar.fenetre(entrepot.settings)
-    assert (f.debut, f.fin, f.motifs, f.tout) == (D(2024, 1, 1), D(2024, 3, 1), [mar.TOUT_REFERENTIEL], True)
+    assert (f.debut, f.fin, f.motifs, f.tout) == (D(2023, 1, 1), D(2024, 3, 1), [mar.TOUT_REFERENTIEL], True)
     entrepot.construire()
     monkeypatch.setattr(mar, "project_fingerprint", lambda: "autre")
     assert mar.fenetre(entrepot.settings).motifs == [mar.TOUT_PROJET]
@@ -317,22 +350,15 @@ def test_months_one_by_one_a_resent_file_and_a_late_departement_equal_a_full_ref
     assert _window(build.step()) == ("2024-01", "2024-03", None)  # no build recorded: everything
     assert build.fenetres[-1].tout
 
-    # April: the orientations' statuses reach 2023-04 (12 months, seed maturite_livraisons); the rows
-    # of its inscription file reach 2022-10 (an inscription of 2023-04 − 6 months), but an id_ft of
-    # that file changes person: that person's months go back to an inscription of 2018-08 − 6 months
+    # April, May, June: the orientations' statuses reach 12 months back (seed maturite_livraisons),
+    # before the first month of data: every window starts there (2024-01), no model has an earlier month
     _copy(small_landing, landing, lambda n: "2024-04" in n)
-    assert _window(build.step()) == ("2018-02", "2024-04", None)
-    with duckdb.connect(str(settings.warehouse)) as con:
-        assert con.execute("select min(date_trunc('month', date_inscription)) from staging.stg_inscriptions "
-                           "where mois = '2024-04-01'").fetchone()[0].isoformat()[:7] == "2023-04"
-    # May: statuses from 2023-05 (orientations), rows from 2023-06 (an orientation of département 13);
-    # the person-level models start in June 2023, the indicators in May
+    assert _window(build.step()) == ("2024-01", "2024-04", None)
     _copy(small_landing, landing, lambda n: "2024-05" in n)
-    assert _window(build.step()) == ("2023-05", "2024-05", "2023-06")
-
-    # June, without département 13: an inscription of 2023-11 − 6 months reaches the rows from May 2023
+    assert _window(build.step()) == ("2024-01", "2024-05", None)
+    # June, without département 13
     _copy(small_landing, landing, lambda n: "2024-06" in n and "departements/13" not in n)
-    assert _window(build.step()) == ("2023-05", "2024-06", None)
+    assert _window(build.step()) == ("2024-01", "2024-06", None)
 
     # the March CAF file re-sent without its last 5 rows: that month and after, no status before
     resent = landing / "caf" / "rsa_2024-03.csv"
@@ -344,9 +370,9 @@ def test_months_one_by_one_a_resent_file_and_a_late_departement_equal_a_full_ref
     assert _window(f) == ("2024-03", "2024-06", None)
     assert f.motifs == ["rsa caf 2024-03 renvoyé (lignes dès 2024-03, statuts dès 2024-03)"]
 
-    # département 13's June files, late: its orientations' statuses 12 months back, rows from 2023-08
+    # département 13's June files, late: its orientations' statuses 12 months back, from 2024-01
     _copy(small_landing, landing, lambda n: "2024-06" in n and "departements/13" in n)
-    assert _window(build.step()) == ("2023-06", "2024-06", "2023-08")
+    assert _window(build.step()) == ("2024-01", "2024-06", None)
     assert build.step() is None  # nothing new
 
     with duckdb.connect(str(settings.warehouse)) as con:

@@ -132,3 +132,6 @@ cohortes as (
 select *
 from cohortes
 where {{ dans_fenetre('mois') }}
+  -- aucune cohorte avant le premier mois de données (int_mois) : ni stock, ni territoire, ni
+  -- indicateur ; la fenêtre incrémentale ne remonte pas plus loin (mois_a_recalculer.py)
+  and mois >= (select min(m.mois) from {{ ref('int_mois') }} as m)
