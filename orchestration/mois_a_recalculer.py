@@ -211,7 +211,7 @@ def maturity_reach(type_fichier: str, mois: dt.date | None, lags: dict[str, int]
 
 # --- person reach: changed pairs and placements ---------------------------------------------------
 
-def _person_months(con, persons_sql: str, ids_rsa_sql: str | None, ids_ft_sql: str | None) -> str:
+def _person_months(persons_sql: str, ids_rsa_sql: str | None, ids_ft_sql: str | None) -> str:
     """SQL giving the earliest month among the persons' CAF and cohort months (old and new
     states) and the months their identifiers' orientation, inscription and hire rows reach (their
     accompaniments count at their CAF months, already in)."""
@@ -234,28 +234,42 @@ def _person_months(con, persons_sql: str, ids_rsa_sql: str | None, ids_ft_sql: s
     return "select min(m) from (" + " union all ".join(parts) + ") as t"
 
 
+def _changed_pairs(out: str, identifier: str, ids: str, linkage: str, new_pairs: str) -> str:
+    """SQL creating `out` (identifier, nouvelle, ancienne): the identifiers of table `ids` whose
+    person differs between `new_pairs` (identifier, personne: the linkage the current rows give)
+    and the built linkage table `linkage`."""
+    return f"""
+        create or replace temp table {out} as
+        with nouvelle as ({new_pairs}
+        ),
+        ancienne as (
+            select {identifier}, personne from {linkage}
+            where {identifier} in (select {identifier} from {ids})
+        )
+        select coalesce(n.{identifier}, a.{identifier}) as {identifier}, n.personne as nouvelle, a.personne as ancienne
+        from nouvelle as n full outer join ancienne as a on a.{identifier} = n.{identifier}
+        where n.personne is distinct from a.personne"""
+
+
+def _persons_of(pairs: str) -> str:
+    """SQL: the old and new persons of a table of changed pairs."""
+    return f"select nouvelle from {pairs} where nouvelle is not null union select ancienne from {pairs} where ancienne is not null"
+
+
 def rsa_person_reach(con, mois: dt.date) -> dt.date | None:
     """CAF month M changed: the months of the persons whose (id_rsa, NIR) pair moved, and the cohort
     months before M of the persons of M with no CAF line before M."""
+    pairs_sql = _changed_pairs("_paires", "pseudo_id_rsa", "_ids_rsa", "intermediate.int_liaison_rsa", """
+            select pseudo_id_rsa, arg_max(pseudo_nir, mois) as personne
+            from staging.stg_rsa
+            where pseudo_nir is not null and pseudo_id_rsa in (select pseudo_id_rsa from _ids_rsa)
+            group by pseudo_id_rsa""")
     _run(con, f"""
         create or replace temp table _ids_rsa as
         select pseudo_id_rsa from staging.stg_rsa where mois = $m and pseudo_id_rsa is not null
         union
         select pseudo_id_rsa from intermediate.int_caf_personne_mois where mois = $m and pseudo_id_rsa is not null;
-        create or replace temp table _paires as
-        with nouvelle as (
-            select pseudo_id_rsa, arg_max(pseudo_nir, mois) as personne
-            from staging.stg_rsa
-            where pseudo_nir is not null and pseudo_id_rsa in (select pseudo_id_rsa from _ids_rsa)
-            group by pseudo_id_rsa
-        ),
-        ancienne as (
-            select pseudo_id_rsa, personne from intermediate.int_liaison_rsa
-            where pseudo_id_rsa in (select pseudo_id_rsa from _ids_rsa)
-        )
-        select coalesce(n.pseudo_id_rsa, a.pseudo_id_rsa) as pseudo_id_rsa, n.personne as nouvelle, a.personne as ancienne
-        from nouvelle as n full outer join ancienne as a on a.pseudo_id_rsa = n.pseudo_id_rsa
-        where n.personne is distinct from a.personne;
+        {pairs_sql};
         create or replace temp table _personnes_m as
         select pseudo_nir as personne, pseudo_id_rsa from staging.stg_rsa where mois = $m and pseudo_nir is not null
         union
@@ -266,10 +280,7 @@ def rsa_person_reach(con, mois: dt.date) -> dt.date | None:
           and not exists (select 1 from intermediate.int_caf_personne_mois as c where c.personne = p.personne and c.mois < $m);
     """, {"m": mois})
     reached = []
-    pairs = _scalar(con, _person_months(
-        con,
-        "select nouvelle from _paires where nouvelle is not null union select ancienne from _paires where ancienne is not null",
-        "select pseudo_id_rsa from _paires", None))
+    pairs = _scalar(con, _person_months(_persons_of("_paires"), "select pseudo_id_rsa from _paires", None))
     if pairs is not None:
         reached.append(pairs)
     placement = _scalar(con, f"""
@@ -288,11 +299,7 @@ def rsa_person_reach(con, mois: dt.date) -> dt.date | None:
 
 def ft_person_reach(con, id_livraison: str) -> dt.date | None:
     """An inscriptions delivery: the months of the persons whose (id_ft, NIR) pair moved."""
-    _run(con, """
-        create or replace temp table _ids_ft as
-        select distinct pseudo_id_ft from staging.stg_inscriptions where id_livraison = $id and pseudo_id_ft is not null;
-        create or replace temp table _paires_ft as
-        with nouvelle as (
+    pairs_sql = _changed_pairs("_paires_ft", "pseudo_id_ft", "_ids_ft", "intermediate.int_liaison_ft", """
             select pseudo_id_ft, pseudo_nir as personne from (
                 select pseudo_id_ft, pseudo_nir, row_number() over (
                     partition by pseudo_id_ft, date_inscription order by mois desc, ligne desc) as rang_version,
@@ -300,20 +307,13 @@ def ft_person_reach(con, id_livraison: str) -> dt.date | None:
                 from staging.stg_inscriptions where pseudo_id_ft in (select pseudo_id_ft from _ids_ft)
             ) as v
             where rang_version = 1 and pseudo_nir is not null
-            qualify row_number() over (partition by pseudo_id_ft order by mois desc, ligne desc) = 1
-        ),
-        ancienne as (
-            select pseudo_id_ft, personne from intermediate.int_liaison_ft
-            where pseudo_id_ft in (select pseudo_id_ft from _ids_ft)
-        )
-        select coalesce(n.pseudo_id_ft, a.pseudo_id_ft) as pseudo_id_ft, n.personne as nouvelle, a.personne as ancienne
-        from nouvelle as n full outer join ancienne as a on a.pseudo_id_ft = n.pseudo_id_ft
-        where n.personne is distinct from a.personne;
+            qualify row_number() over (partition by pseudo_id_ft order by mois desc, ligne desc) = 1""")
+    _run(con, f"""
+        create or replace temp table _ids_ft as
+        select distinct pseudo_id_ft from staging.stg_inscriptions where id_livraison = $id and pseudo_id_ft is not null;
+        {pairs_sql};
     """, {"id": id_livraison})
-    return _scalar(con, _person_months(
-        con,
-        "select nouvelle from _paires_ft where nouvelle is not null union select ancienne from _paires_ft where ancienne is not null",
-        None, "select pseudo_id_ft from _paires_ft"))
+    return _scalar(con, _person_months(_persons_of("_paires_ft"), None, "select pseudo_id_ft from _paires_ft"))
 
 
 # --- the ledger and the record of the last build --------------------------------------------------
