@@ -144,6 +144,13 @@ VERSIONS = {
     "inscriptions": (("pseudo_id_ft", "date_inscription"), _month("date_inscription", 6)),
     "reprises_emploi": (("pseudo_id_ft", "date_embauche", "type_contrat"), _month("date_embauche", 6)),
 }
+# A registration's exit date is read only by the stock of registered persons at the end of each
+# month (ind_part_stock_inscrit_ft): a version that changes it and nothing the cohorts read reaches
+# the months from the earlier of its two exit dates (France Travail's monthly file sends the exits of
+# registrations years old). Its other columns below are read by no monthly model (int_inscriptions'
+# readers: the cohorts read date_inscription, niveau_formation, qpv, rqth and the person).
+EXIT = {"inscriptions": "date_sortie"}
+UNREAD = {"inscriptions": ("motif_sortie", "categorie", "code_commune", "sexe", "annee_naissance")}
 META_COLUMNS = ("id_livraison", "mois", "ligne")
 
 
@@ -154,9 +161,12 @@ def version_reaches(con, type_fichier: str, before: list[str], after: list[str],
     last build (`before`) and the current ones (`after`): the months both versions reach (a key
     absent on one side has no version there). A delivery that changes no current version is absent."""
     keys, reach = VERSIONS[type_fichier]
+    exit_column = EXIT.get(type_fichier)
+    ignored = (*META_COLUMNS, *UNREAD.get(type_fichier, ()), *([exit_column] if exit_column else []))
     columns = [c for (c,) in con.execute(
         "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-        "order by ordinal_position", [type_fichier]).fetchall() if c not in META_COLUMNS]
+        "order by ordinal_position", [type_fichier]).fetchall() if c not in ignored]
+    sortie = exit_column or "cast(null as date)"
     content = "struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in columns) + ")"
     key_list = ", ".join(keys)
 
@@ -169,7 +179,7 @@ def version_reaches(con, type_fichier: str, before: list[str], after: list[str],
             where id_livraison in (select unnest($touched))
         ),
         versions as (
-            select {key_list}, mois, ligne, {content} as contenu, {reach} as portee,
+            select {key_list}, mois, ligne, {content} as contenu, {reach} as portee, {sortie} as sortie,
                    id_livraison in (select unnest($before)) as avant,
                    id_livraison in (select unnest($after)) as apres
             from raw.{type_fichier} as l
@@ -181,9 +191,11 @@ def version_reaches(con, type_fichier: str, before: list[str], after: list[str],
         n as (select * from versions where apres
               qualify row_number() over (partition by {key_list} order by mois desc, ligne desc) = 1),
         changees as (
-            select {", ".join(f"coalesce(a.{k}, n.{k}) as {k}" for k in keys)}, least(a.portee, n.portee) as portee
+            select {", ".join(f"coalesce(a.{k}, n.{k}) as {k}" for k in keys)},
+                   case when a.contenu is distinct from n.contenu then least(a.portee, n.portee)
+                        else {_month('least(a.sortie, n.sortie)')} end as portee
             from a full outer join n on {same('a', 'n')}
-            where a.contenu is distinct from n.contenu
+            where a.contenu is distinct from n.contenu or a.sortie is distinct from n.sortie
         )
         select t.touchee, min(c.portee)
         from touches as t inner join changees as c on {same('t', 'c')}

@@ -34,7 +34,7 @@ create table staging.stg_orientations (id_livraison varchar, producteur varchar,
 create table staging.stg_accompagnements (id_livraison varchar, producteur varchar, mois date, ligne bigint,
     pseudo_id_rsa bigint, pseudo_id_ft bigint, date_debut date, date_fin date, est_france_travail boolean);
 create table staging.stg_inscriptions (id_livraison varchar, mois date, ligne bigint, pseudo_id_ft bigint,
-    pseudo_nir bigint, date_inscription date);
+    pseudo_nir bigint, date_inscription date, date_sortie date, categorie varchar);
 create table staging.stg_reprises_emploi (id_livraison varchar, mois date, ligne bigint, pseudo_id_ft bigint,
     date_embauche date);
 -- raw keeps every delivery's rows (replaced ones too); staging shows the current ones
@@ -198,6 +198,17 @@ def test_a_re_listed_unchanged_registration_reaches_only_the_maturity(entrepot):
     # statuses 2024-03 − 8 months; person-level rows: none before the last month
     assert (f.debut, f.fin, f.debut_donnees) == (D(2023, 7, 1), D(2024, 3, 1), D(2024, 3, 1))
     assert f.motifs == ["inscriptions ft 2024-03 nouveau (lignes dès —, statuts dès 2023-07)"]
+
+
+def test_an_exit_reaches_the_stock_from_its_month_only(entrepot):
+    entrepot.construire()
+    # the registration of 2024-02-05 exits on 2024-02-20 (and changes category, which no monthly
+    # model reads): the stock of registered persons changes from February; the cohorts do not
+    entrepot.livrer("ins-3", "inscriptions", "ft", D(2024, 3, 1),
+                    [{"pseudo_id_ft": 201, "pseudo_nir": 2, "date_inscription": D(2024, 2, 5),
+                      "date_sortie": D(2024, 2, 20), "categorie": "B"}])
+    f = mar.fenetre(entrepot.settings)
+    assert (f.debut, f.fin, f.debut_donnees) == (D(2023, 7, 1), D(2024, 3, 1), D(2024, 2, 1))
 
 
 def test_a_resent_file_without_a_dossier_reaches_that_dossiers_months(entrepot):
