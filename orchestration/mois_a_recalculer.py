@@ -145,12 +145,17 @@ VERSIONS = {
     "reprises_emploi": (("pseudo_id_ft", "date_embauche", "type_contrat"), _month("date_embauche", 6)),
 }
 # A registration's exit date is read only by the stock of registered persons at the end of each
-# month (ind_part_stock_inscrit_ft): a version that changes it and nothing the cohorts read reaches
-# the months from the earlier of its two exit dates (France Travail's monthly file sends the exits of
-# registrations years old). Its other columns below are read by no monthly model (int_inscriptions'
-# readers: the cohorts read date_inscription, niveau_formation, qpv, rqth and the person).
-EXIT = {"inscriptions": "date_sortie"}
-UNREAD = {"inscriptions": ("motif_sortie", "categorie", "code_commune", "sexe", "annee_naissance")}
+# month (ind_part_stock_inscrit_ft), an episode's end only by the accompaniment running at the end of
+# each month (int_beneficiaires_sdd_mois): a version that changes it and nothing else that is read
+# reaches the months from the earlier of its two dates (the monthly files send the exits of
+# registrations and the ends of episodes that started years ago: on the national bench, 78 of the
+# 102 accompaniment files of a new month reached before its first month of data through them).
+# The columns below are read by no monthly model (int_inscriptions' readers: the cohorts read
+# date_inscription, niveau_formation, qpv, rqth and the person; int_accompagnements' reader:
+# date_debut, date_fin, modalite, heures_hebdo and the person).
+EXIT = {"inscriptions": "date_sortie", "accompagnements": "date_fin"}
+UNREAD = {"inscriptions": ("motif_sortie", "categorie", "code_commune", "sexe", "annee_naissance"),
+          "accompagnements": ("organisme",)}
 META_COLUMNS = ("id_livraison", "mois", "ligne")
 
 
@@ -223,26 +228,31 @@ def maturity_reach(type_fichier: str, mois: dt.date | None, lags: dict[str, int]
 
 # --- person reach: changed pairs and placements ---------------------------------------------------
 
-def _person_months(persons_sql: str, ids_rsa_sql: str | None, ids_ft_sql: str | None) -> str:
+def _person_months(persons_sql: str, ids_rsa_sql: str) -> str:
     """SQL giving the earliest month among the persons' CAF and cohort months (old and new
-    states) and the months their identifiers' orientation, inscription and hire rows reach (their
-    accompaniments count at their CAF months, already in)."""
+    states) and the months their id_rsa's orientation rows reach (their accompaniments count at
+    their CAF months, already in)."""
     parts = [
         f"select min(mois) as m from intermediate.int_caf_personne_mois where personne in ({persons_sql})",
         f"select min({_month('mois')}) from staging.stg_rsa where pseudo_nir in ({persons_sql})",
         f"select min(mois) from intermediate.int_cohortes_orientation where personne in ({persons_sql})",
+        f"select min(least({_month('date_orientation')}, {_month('date_reception_notification', 2)})) "
+        f"from staging.stg_orientations where pseudo_id_rsa in ({ids_rsa_sql})",
     ]
-    if ids_rsa_sql:
-        parts += [
-            f"select min(least({_month('date_orientation')}, {_month('date_reception_notification', 2)})) "
-            f"from staging.stg_orientations "
-            f"where pseudo_id_rsa in ({ids_rsa_sql})",
-        ]
-    if ids_ft_sql:
-        parts += [
-            f"select min({_month('date_inscription', 6)}) from staging.stg_inscriptions where pseudo_id_ft in ({ids_ft_sql})",
-            f"select min({_month('date_embauche', 6)}) from staging.stg_reprises_emploi where pseudo_id_ft in ({ids_ft_sql})",
-        ]
+    return "select min(m) from (" + " union all ".join(parts) + ") as t"
+
+
+def _id_ft_months(ids_ft_sql: str) -> str:
+    """SQL giving the earliest month that the rows of these id_ft reach: an id_ft's person changes
+    only what its own rows bring to a person (registrations: cohorts from date_inscription − 6
+    months and the registered stock from date_inscription; hires: cohorts from date_embauche − 6
+    months; France Travail's episodes: the months from date_debut), not the person's CAF months."""
+    parts = [
+        f"select min({_month('date_inscription', 6)}) as m from staging.stg_inscriptions where pseudo_id_ft in ({ids_ft_sql})",
+        f"select min({_month('date_embauche', 6)}) from staging.stg_reprises_emploi where pseudo_id_ft in ({ids_ft_sql})",
+        f"select min({_month('date_debut')}) from staging.stg_accompagnements "
+        f"where est_france_travail and pseudo_id_ft in ({ids_ft_sql})",
+    ]
     return "select min(m) from (" + " union all ".join(parts) + ") as t"
 
 
@@ -292,7 +302,7 @@ def rsa_person_reach(con, mois: dt.date) -> dt.date | None:
           and not exists (select 1 from intermediate.int_caf_personne_mois as c where c.personne = p.personne and c.mois < $m);
     """, {"m": mois})
     reached = []
-    pairs = _scalar(con, _person_months(_persons_of("_paires"), "select pseudo_id_rsa from _paires", None))
+    pairs = _scalar(con, _person_months(_persons_of("_paires"), "select pseudo_id_rsa from _paires"))
     if pairs is not None:
         reached.append(pairs)
     placement = _scalar(con, f"""
@@ -310,7 +320,8 @@ def rsa_person_reach(con, mois: dt.date) -> dt.date | None:
 
 
 def ft_person_reach(con, id_livraison: str) -> dt.date | None:
-    """An inscriptions delivery: the months of the persons whose (id_ft, NIR) pair moved."""
+    """An inscriptions delivery: the months reached by the rows of the id_ft whose (id_ft, NIR) pair
+    moved (a new id_ft too: its hires and France Travail episodes now reach a person)."""
     pairs_sql = _changed_pairs("_paires_ft", "pseudo_id_ft", "_ids_ft", "intermediate.int_liaison_ft", """
             select pseudo_id_ft, pseudo_nir as personne from (
                 select pseudo_id_ft, pseudo_nir, row_number() over (
@@ -325,7 +336,7 @@ def ft_person_reach(con, id_livraison: str) -> dt.date | None:
         select distinct pseudo_id_ft from staging.stg_inscriptions where id_livraison = $id and pseudo_id_ft is not null;
         {pairs_sql};
     """, {"id": id_livraison})
-    return _scalar(con, _person_months(_persons_of("_paires_ft"), None, "select pseudo_id_ft from _paires_ft"))
+    return _scalar(con, _id_ft_months("select pseudo_id_ft from _paires_ft"))
 
 
 # --- the ledger and the record of the last build --------------------------------------------------

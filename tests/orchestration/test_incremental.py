@@ -32,7 +32,8 @@ create table staging.stg_rsa (id_livraison varchar, mois date, ligne bigint, pse
 create table staging.stg_orientations (id_livraison varchar, producteur varchar, mois date, ligne bigint,
     pseudo_id_rsa bigint, date_reception_notification date, date_orientation date);
 create table staging.stg_accompagnements (id_livraison varchar, producteur varchar, mois date, ligne bigint,
-    pseudo_id_rsa bigint, pseudo_id_ft bigint, date_debut date, date_fin date, est_france_travail boolean);
+    pseudo_id_rsa bigint, pseudo_id_ft bigint, date_debut date, date_fin date, organisme varchar,
+    est_france_travail boolean);
 create table staging.stg_inscriptions (id_livraison varchar, mois date, ligne bigint, pseudo_id_ft bigint,
     pseudo_nir bigint, date_inscription date, date_sortie date, categorie varchar);
 create table staging.stg_reprises_emploi (id_livraison varchar, mois date, ligne bigint, pseudo_id_ft bigint,
@@ -256,6 +257,38 @@ def test_a_changed_france_travail_pair_reaches_the_persons_months(entrepot):
     f = mar.fenetre(entrepot.settings)
     # rows: the 2024-02-05 inscription of id_ft 201 − 6 months = 2023-08; statuses 2024-03 − 8 = 2023-07
     assert (f.debut, f.debut_donnees) == (D(2023, 7, 1), D(2023, 8, 1))
+
+
+def test_a_new_france_travail_identifier_reaches_its_rows_months_not_the_persons_history(entrepot):
+    entrepot.construire()
+    # person 9 (CAF lines from 2023-01) registers: id_ft 209 is new, its hire and France Travail
+    # episode now reach person 9; the cohorts from 2023-10 (registration − 6 months) and the months of
+    # the episode (2024-02) may change, not person 9's CAF months of early 2023
+    entrepot.livrer("rep-3", "reprises_emploi", "ft", D(2024, 3, 1),
+                    [{"pseudo_id_ft": 209, "date_embauche": D(2024, 4, 15)}])
+    entrepot.livrer("acc-ft-3", "accompagnements", "ft", D(2024, 3, 1),
+                    [{"producteur": "ft", "pseudo_id_ft": 209, "date_debut": D(2024, 2, 1), "est_france_travail": True}])
+    entrepot.construire()
+    entrepot.livrer("ins-4", "inscriptions", "ft", D(2024, 4, 1),
+                    [{"pseudo_id_ft": 209, "pseudo_nir": 9, "date_inscription": D(2024, 4, 2)}])
+    f = mar.fenetre(entrepot.settings)
+    # rows: 2024-04-02 − 6 months = 2023-10; statuses: 2024-04 − 8 = 2023-08; the last CAF month: 2024-03
+    assert (f.debut, f.fin, f.debut_donnees) == (D(2023, 8, 1), D(2024, 3, 1), D(2023, 10, 1))
+
+
+def test_an_episode_end_reaches_from_its_month_only(entrepot):
+    entrepot.livrer("acc-3", "accompagnements", "35", D(2024, 3, 1),
+                    [{"producteur": "35", "pseudo_id_rsa": 101, "date_debut": D(2023, 5, 1),
+                      "est_france_travail": False}])
+    entrepot.construire()
+    # the episode of 2023-05 ends on 2024-03-10 (and changes organisme, which no monthly model reads)
+    entrepot.livrer("acc-4", "accompagnements", "35", D(2024, 4, 1),
+                    [{"producteur": "35", "pseudo_id_rsa": 101, "date_debut": D(2023, 5, 1),
+                      "date_fin": D(2024, 3, 10), "organisme": "CD35", "est_france_travail": False}])
+    f = mar.fenetre(entrepot.settings)
+    # rows from 2024-03 (before: from the episode's start, 2023-05); statuses: 2024-04 (no lag),
+    # after the last CAF month (2024-03)
+    assert (f.debut, f.fin, f.debut_donnees) == (D(2024, 3, 1), D(2024, 3, 1), None)
 
 
 def test_a_referential_or_the_dbt_project_changing_recomputes_everything(entrepot, monkeypatch):
