@@ -42,6 +42,7 @@ from socle.relations import Model, build_model, variable_values
 log = logging.getLogger(__name__)
 
 SECRET = "secret"
+STATUS = "statut"
 MAX_ROUNDS = 200
 LOCAL_TERMS = 12   # an equation of at most this many terms is local (not the nation's bassins)
 
@@ -225,19 +226,27 @@ def context_fingerprint(territories: pl.DataFrame, appartenance: pl.DataFrame | 
 
 
 def period_fingerprint(rows: pl.DataFrame, context: str) -> str:
-    """A period's rows (canonical order) and the context: equal fingerprints, equal masked rows."""
-    return _digest(rows, extra=context)
+    """A period's rows but their statuses (canonical order) and the context: equal fingerprints,
+    equal masking. The masking reads the counts, never the status: a period whose statuses alone
+    changed (a file arrived that makes its figures definitive) keeps its masking."""
+    return _digest(rows.drop(STATUS, strict=False), extra=context)
 
 
 def _reused(reuse, digest: str, rows: pl.DataFrame, key: list[str]) -> pl.DataFrame | None:
-    """The earlier masked rows of a period with this fingerprint, each given the row number of the
-    row of `rows` with its key; None when unknown (or the key does not identify the rows)."""
+    """The earlier masked rows of a period with this fingerprint, each given the row number and the
+    status of the row of `rows` with its key (a masked cell stays `secret`); None when unknown (or
+    the key does not identify the rows)."""
     earlier = reuse.get(digest)
     if earlier is None or earlier.height != rows.height or rows.select(key).is_duplicated().any():
         return None
     cols = [c for c in rows.columns if c != ROW]
-    joined = earlier.select(cols).join(rows.select(*key, ROW), on=key, how="inner", nulls_equal=True)
-    return joined.select(*cols, ROW) if joined.height == rows.height else None
+    joined = earlier.select(cols).join(rows.select(*key, ROW, pl.col(STATUS).alias("_statut")), on=key,
+                                       how="inner", nulls_equal=True)
+    if joined.height != rows.height:
+        return None
+    return joined.with_columns(
+        pl.when(pl.col(STATUS) == SECRET).then(pl.col(STATUS)).otherwise(pl.col("_statut")).alias(STATUS)
+    ).select(*cols, ROW)
 
 
 def _mask_period(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int, appartenance, period: str,

@@ -399,3 +399,21 @@ def test_periods_kept_on_disk_are_reused_like_those_of_a_snapshot(tmp_path):
     again, report = mask_with_report(after, TERR_A, THRESHOLD, APP_A, reuse=stored)
     assert (report.masked_periods, report.reused_periods) == (1, 2)
     assert again.equals(mask_with_report(after, TERR_A, THRESHOLD, APP_A)[0])
+
+
+def test_a_period_whose_statuses_alone_changed_keeps_its_masking_and_takes_the_new_statuses():
+    from socle.masking import reusable
+
+    before = months_table([FIG_A, FIG_FEV, FIG_FEV]).with_columns(statut=pl.lit("provisoire"))
+    masked_before, report_before = mask_with_report(before, TERR_A, THRESHOLD, APP_A)
+    # January's figures become definitive (a file arrived), nothing else changes
+    after = before.with_columns(
+        statut=pl.when(pl.col("mois") == "2024-01-01").then(pl.lit("definitif")).otherwise(pl.col("statut")))
+    by_difference, report = mask_with_report(after, TERR_A, THRESHOLD, APP_A,
+                                             reuse=reusable(masked_before, report_before.fingerprints))
+    from_scratch, _ = mask_with_report(after, TERR_A, THRESHOLD, APP_A)
+    assert (report.masked_periods, report.reused_periods) == (0, 3)
+    assert by_difference.equals(from_scratch)
+    january = by_difference.filter(pl.col("mois") == "2024-01-01")
+    assert sorted(january.group_by("statut").len().rows()) == [("definitif", january.height - 2), ("secret", 2)]
+    assert sorted(january.filter(pl.col("statut") == "secret")["code_territoire"]) == ["131", "132"]
