@@ -16,23 +16,18 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from peak_memory import PEAK_MB
 
 pytestmark = pytest.mark.slow
 
 SIZE = 200_000_000
 PROJECT = Path(__file__).resolve().parents[2]
 
-LANDER = """
+LANDER = PEAK_MB + """
 import json, os, sys
 from pathlib import Path
 from ingestion.land import land_all
 from socle.settings import get_settings
-
-def peak_mb():
-    # this process's own high-water mark: ru_maxrss keeps the RSS of the pytest process it was forked
-    # from (subprocess forks, then execs), which failed the test when pytest itself had grown
-    with open("/proc/self/status", encoding="ascii") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
 
 settings = get_settings()
 big = settings.landing_dir / "caf" / "rsa_2024-02.csv"

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.nir import key_for
+from peak_memory import PEAK_MB
 
 pytestmark = pytest.mark.slow
 
@@ -28,16 +29,10 @@ HEADER = ("id_rsa,nir,organisme,code_commune,sexe,annee_naissance,date_ouverture
           "etat_droit,droit_versable,soumis_droits_devoirs")
 NIR = "1840375123456" + key_for("1840375123456")
 
-LANDER = """
+LANDER = PEAK_MB + """
 import json, os
 from ingestion.land import land_all
 from socle.settings import get_settings
-
-def peak_mb():
-    # this process's own high-water mark: ru_maxrss keeps the RSS of the pytest process it was forked
-    # from (subprocess forks, then execs), which failed the test when pytest itself had grown
-    with open("/proc/self/status", encoding="ascii") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
 
 settings = get_settings()
 small = settings.landing_dir / "caf" / "rsa_2024-01.csv"
