@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+from publication.gate_attack import certify
 from publication.table import CELLS, PUBLISHED_VENTILATION, territories_of
 from socle.masking import SECRET, StoredPeriods, mask_with_report, primary_secret
 from socle.relations import POPULATIONS_FILE
@@ -90,12 +91,13 @@ def mask_stocks(stocks: pl.DataFrame, monthly_masked: pl.DataFrame, threshold: i
 def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_indicateurs: pl.DataFrame,
                         dim_territoires: pl.DataFrame, threshold: int,
                         appartenance: pl.DataFrame | None = None,
-                        cache: Path | None = None) -> tuple[pl.DataFrame, dict]:
+                        cache: Path | None = None, attack_cache: Path | None = None) -> tuple[pl.DataFrame, dict]:
     """The yearly cells masked (YEARLY_CELLS, values unrounded) and a summary of the masking:
     stock figures take their monthly cell's mask, inflow and cohort figures are masked as a
     table of their own (socle.masking, period `annee`). `cache`: a folder keeping each year's
     masked inflow rows by fingerprint (socle.masking.StoredPeriods): a year whose rows did not
-    change is not masked again."""
+    change is not masked again. `attack_cache`: the gate's attack cache, where the masking leaves
+    its final attack of the years it masked (publication.gate_attack.certify)."""
     yearly = yearly.select(YEARLY_CELLS).with_columns(pl.col(PERIOD).cast(pl.Int64))
     is_stock = pl.col("indicateur").is_in(stock_indicators(dim_indicateurs))
     stocks = mask_stocks(yearly.filter(is_stock), monthly_masked.select(CELLS), threshold)
@@ -108,6 +110,9 @@ def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_
                                          period=PERIOD, reuse=stored)
         if stored is not None:
             stored.keep(flows, report.fingerprints, PERIOD)
+        if attack_cache is not None:
+            certify(flows, report.gate_clear, territories_of(dim_territoires), appartenance, threshold, PERIOD,
+                    attack_cache)
         summary["flux_et_cohortes"] = report.summary()
     else:
         summary["flux_et_cohortes"] = None

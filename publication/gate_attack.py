@@ -8,7 +8,15 @@ at once would (the exact test and the linear programs work per connected group, 
 never spans two periods). A period's result is a pure function of its published rows (the columns
 the attack reads, in a canonical order), the territories, the threshold, the size limit of the
 linear programs and the code (socle.masking.code_fingerprint): that, hashed, is its cache key.
-A period whose rows did not change since an earlier gate is therefore not attacked again.
+The attack reads of a cell its coordinates, its numerator and denominator and whether it is
+secret (socle.attack.attack_table), so the key holds exactly that, in one form whatever the table
+it comes from (`attacked_form`): a period whose statuses alone changed (provisional figures become
+definitive) keeps its result, and the masking can leave its own final attack here.
+
+A period whose rows did not change since an earlier gate is therefore not attacked again, and a
+period that the masking has just masked is not attacked twice: the masking ends only when its
+final attack, the gate's own (the same model, values and linear-programming limit), finds nothing,
+and `certify` writes that result under the key of the rows it masked.
 """
 
 from __future__ import annotations
@@ -20,9 +28,13 @@ from pathlib import Path
 
 import polars as pl
 
-from socle.masking import code_fingerprint
+from socle.attack import GATE_LP_MAX_VARS
+from socle.masking import SECRET, code_fingerprint
 
-READ = ["indicateur", "niveau", "code_territoire", "ventilation", "modalite", "numerateur", "denominateur", "statut"]
+CACHE_FOLDER = "cache/attaque"  # in $SOCLE_HOME: the gate's attack per period, by content
+
+COORDS = ["indicateur", "niveau", "code_territoire", "ventilation", "modalite"]
+SECRET_FLAG = "secret"
 SUMMED = ("inconnues", "groupes", "determinees_toutes_valeurs", "encadrees_par_programmation_lineaire",
           "sans_programmation_lineaire", "programmes_lineaires", "groupes_incoherents", "exposees", "secondes")
 
@@ -33,6 +45,17 @@ def _digest(frame: pl.DataFrame | None, extra: str) -> str:
         h.update(repr(list(frame.schema.items())).encode())
         h.update(frame.write_csv().encode())
     return h.hexdigest()
+
+
+def attacked_form(rows: pl.DataFrame, period: str) -> pl.DataFrame:
+    """What the attack reads of `rows` (one period), in canonical order and types: coordinates,
+    numerator and denominator (Float64), secret or not, and the period as text (`AAAA-MM` for a
+    month, whether the rows hold a date, as the snapshot does, or the published text)."""
+    p = pl.col(period)
+    text = p.dt.strftime("%Y-%m") if rows.schema[period] == pl.Date else p.cast(pl.String)
+    out = rows.select(*COORDS, pl.col("numerateur", "denominateur").cast(pl.Float64),
+                      (pl.col("statut") == SECRET).alias(SECRET_FLAG), text.alias(period))
+    return out.sort(out.columns, nulls_last=True)
 
 
 def context_key(territories: pl.DataFrame, appartenance: pl.DataFrame | None, threshold: int, period: str,
@@ -54,8 +77,8 @@ def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenan
     summary: dict = {k: 0 for k in SUMMED} | {"plus_grand_groupe": 0, "periodes_attaquees": 0, "periodes_reprises": 0}
     for value in values[period].unique().sort(nulls_last=True).to_list():
         rows = values.filter(pl.col(period).is_null() if value is None else pl.col(period) == value)
-        rows = rows.sort([*READ, period], nulls_last=True)
-        key = _digest(rows.select(*READ, period), context)
+        rows = rows.sort([*COORDS, "numerateur", "denominateur", "statut"], nulls_last=True)
+        key = _digest(attacked_form(rows, period), context)
         path = cache / f"{key}.json" if cache is not None else None
         if path is not None and path.is_file():
             found = json.loads(path.read_text(encoding="utf-8")) | {"_repris": True}   # its time is not spent now
@@ -67,10 +90,7 @@ def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenan
                                   for e in report.exposed], "resume": report.summary()}
             summary["periodes_attaquees"] += 1
             if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.{os.getpid()}")
-                tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
-                os.replace(tmp, path)
+                _keep(path, found)
         exposed += found["exposees"]
         for k in SUMMED:
             if not (k == "secondes" and path is not None and summary["periodes_reprises"] and found.get("_repris")):
@@ -78,3 +98,23 @@ def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenan
         summary["plus_grand_groupe"] = max(summary["plus_grand_groupe"], found["resume"].get("plus_grand_groupe", 0))
     summary["secondes"] = round(summary["secondes"], 3)
     return exposed, summary
+
+
+def _keep(path: Path, found: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def certify(masked: pl.DataFrame, clear: dict, territories: pl.DataFrame, appartenance: pl.DataFrame | None,
+            threshold: int, period: str, cache: Path) -> int:
+    """Keep, as the gate's result for each period of `clear` (period value → summary of the
+    masking's final attack, socle.masking.MaskingReport.gate_clear), that the attack of these
+    masked rows exposes nothing: the gate will find it under the same key and not attack the
+    period again. Returns the number of periods kept."""
+    context = context_key(territories, appartenance, threshold, period, GATE_LP_MAX_VARS)
+    for value, summary in clear.items():
+        rows = masked.filter(pl.col(period).is_null() if value is None else pl.col(period) == value)
+        _keep(cache / f"{_digest(attacked_form(rows, period), context)}.json", {"exposees": [], "resume": summary})
+    return len(clear)

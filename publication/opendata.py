@@ -32,6 +32,7 @@ from publication import atomic
 from publication.annuels import masked_yearly_cells, read_indicateurs_annuels, stock_indicators, write_yearly
 from publication.cibles import cibles_table, read_cibles, write_cibles
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
+from publication.gate_attack import CACHE_FOLDER
 from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
 from publication.no_change import NOTHING_NEW, differences
@@ -60,7 +61,7 @@ YEARLY_FILES = ["indicateurs_annuels.csv", "indicateurs_annuels.parquet"]  # whe
 TARGETS_FILE = "cibles.csv"  # when the snapshot has marts.cibles
 KEEP_REPORTS = 12
 YEARLY_CACHE = "cache/masquage_annuel"  # in $SOCLE_HOME: the yearly inflow rows masked, per year (socle.masking.StoredPeriods)
-ATTACK_CACHE = "cache/attaque"  # in $SOCLE_HOME: the gate's attack per period, by content (publication.gate_attack)
+ATTACK_CACHE = CACHE_FOLDER  # in $SOCLE_HOME: the gate's attack per period, by content (publication.gate_attack)
 SOURCE_NAMES = {"rsa": "RSA (CAF/MSA)", "inscriptions": "inscriptions (France Travail)",
                 "accompagnements": "accompagnements", "reprises_emploi": "reprises d'emploi (France Travail)",
                 "orientations": "orientations (départements)"}
@@ -210,7 +211,8 @@ def publish_opendata(settings: Settings, today: date | None = None, *, threshold
 
 def _yearly(snapshot: Snapshot, indicateurs: pl.DataFrame, table: pl.DataFrame, extra: dict,
             dim_indicateurs: pl.DataFrame, dim_territoires: pl.DataFrame, appartenance: pl.DataFrame | None,
-            threshold: int, decimals: dict[str, int], cache: Path | None = None):
+            threshold: int, decimals: dict[str, int], cache: Path | None = None,
+            attack_cache: Path | None = None):
     """(yearly table, its text, masking summary) or (None, None, None) without the yearly mart.
     The stock figures take the mask of the monthly cells of the published monthly table (publication.annuels)."""
     yearly = read_indicateurs_annuels(snapshot.con)
@@ -220,7 +222,7 @@ def _yearly(snapshot: Snapshot, indicateurs: pl.DataFrame, table: pl.DataFrame, 
     if monthly_masked is None:  # a test's masker: the published monthly table, its months as dates again
         monthly_masked = table.with_columns(pl.col("mois").str.to_date("%Y-%m")).select(CELLS)
     masked, summary = masked_yearly_cells(yearly, monthly_masked, dim_indicateurs, dim_territoires, threshold,
-                                          appartenance, cache=cache)
+                                          appartenance, cache=cache, attack_cache=attack_cache)
     published = neutralise(labelled(masked, dim_indicateurs, dim_territoires, appartenance, period="annee"))
     return published, csv_table(published, decimals), summary
 
@@ -263,7 +265,8 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             table.write_parquet(building / "indicateurs.parquet", compression="zstd", statistics=True)
             yearly, yearly_text, yearly_summary = _yearly(snapshot, indicateurs, table, extra, dim_indicateurs,
                                                           dim_territoires, appartenance, threshold, decimals,
-                                                          settings.home / YEARLY_CACHE)
+                                                          settings.home / YEARLY_CACHE,
+                                                          settings.home / ATTACK_CACHE)
             if yearly is not None:
                 write_yearly(building, yearly, yearly_text)
             cibles = read_cibles(snapshot.con)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 
+from publication.gate_attack import certify
 from publication.parents import PARENT_COLUMNS, parents_of
 from socle.masking import code_fingerprint, mask_with_report, reusable
 from socle.rounding import indicator_decimals, round_column, round_text_column
@@ -110,14 +112,17 @@ def previous_masking(con, previous: str | None = PREVIOUS) -> dict[str, pl.DataF
     return reusable(stored, fingerprints)
 
 
-def store_masked_table(con, catalog: str, threshold: int, previous: str | None = PREVIOUS) -> dict:
+def store_masked_table(con, catalog: str, threshold: int, previous: str | None = PREVIOUS,
+                       attack_cache: Path | None = None) -> dict:
     """Write `catalog`.publie.indicateurs_masques (the masked cells of `catalog`.marts.indicateurs
     and the threshold used, column seuil_secret), `catalog`.publie.rapport_masquage (the
     masking's summary), `catalog`.publie.empreintes_periodes (the fingerprint of each period's
     unmasked rows and masking context) and `catalog`.publie.version_masquage. `con` has the
     snapshot attached as `catalog`; when the current snapshot is attached as `previous`, the
     periods whose fingerprint it holds take its masked rows (masking by difference: equal to a
-    masking from scratch, socle.masking). Returns the masking's summary."""
+    masking from scratch, socle.masking). `attack_cache`: the gate's attack cache, where the masking
+    leaves its final attack of the months it masked, so that the open data's gate does not attack
+    them again (publication.gate_attack.certify). Returns the masking's summary."""
     indicateurs = read_indicateurs(con, catalog)
     dim_territoires = con.sql(f"select * from {catalog}.marts.dim_territoires").pl()
     appartenance = con.sql(f"select * from {catalog}.marts.dim_territoires_appartenance").pl()
@@ -126,6 +131,9 @@ def store_masked_table(con, catalog: str, threshold: int, previous: str | None =
                           reuse=previous_masking(con, previous)).with_columns(
         seuil_secret=pl.lit(threshold, dtype=pl.Int64))
     report = reports["masquage"]
+    if attack_cache is not None:
+        certify(masked, report.gate_clear, territories_of(dim_territoires), threshold=threshold, period="mois",
+                appartenance=appartenance, cache=attack_cache)
     con.execute(f"create schema if not exists {catalog}.{MASKED_SCHEMA}")
     fingerprints = pl.DataFrame({"periode": list(report.fingerprints), "empreinte": list(report.fingerprints.values())},
                                 schema={"periode": pl.String, "empreinte": pl.String})

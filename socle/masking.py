@@ -79,6 +79,10 @@ class MaskingReport:
     masked_periods: int = 0         # periods masked by this call
     reused_periods: int = 0         # periods whose earlier masked rows were taken (same fingerprint)
     fingerprints: dict[str, str] = field(default_factory=dict)   # period (text) → fingerprint
+    # period value → summary of its final attack, for the periods masked by this call whose masking
+    # ended on the gate's own attack (GATE_LP_MAX_VARS) finding nothing (publication.gate_attack.certify)
+    gate_clear: dict = field(default_factory=dict)
+    cleared: bool = False           # (one period) the masking ended on the gate's attack finding nothing
 
     def add(self, other: MaskingReport) -> None:
         """Add the report of one period's masking."""
@@ -142,6 +146,8 @@ def mask_with_report(frame: pl.DataFrame, territories: pl.DataFrame, threshold: 
         out, sub = _mask_period(rows.drop(ROW), territories, threshold, appartenance, period, lp_max_vars,
                                 final_lp_max_vars)
         report.add(sub)
+        if sub.cleared and final_lp_max_vars == GATE_LP_MAX_VARS and not sub.false_relations:
+            report.gate_clear[value] = sub.attack.summary()
         parts.append(out.with_columns(rows[ROW]))
     report.masked_periods = len(parts) - report.reused_periods
     out = (pl.concat(parts) if parts else indexed.clear()).sort(ROW).drop(ROW).select(frame.columns)
@@ -337,11 +343,13 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
                 continue
         values = np.where(hidden, np.nan, truth)
         result = attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars, cache=cache)
-        if not result.exposed and final_lp_max_vars > lp_max_vars:
+        final = not result.exposed and final_lp_max_vars > lp_max_vars
+        if final:
             # what the gate will find: linear programming on the groups too large for the rounds
             result = attack(model, values, hidden, threshold, lp_max_vars=final_lp_max_vars, cache=final_cache)
         report.attack = result
         if not result.exposed:
+            report.cleared = final
             break
         added = 0
         settled: set[int] = set()   # exposed quantities sharing an equation with a new complement

@@ -378,13 +378,47 @@ def test_the_gates_attack_period_by_period_finds_what_the_whole_attack_finds_and
     assert found == ["nouveaux_entrants | bassin 132 | 2024-01 : determinee"]
     assert (summary["periodes_attaquees"], summary["periodes_reprises"], summary["exposees"]) == (3, 0, 1)
     assert len(list(tmp_path.glob("*.json"))) == 3
-    # again, with February changed: only February is attacked; the answer is the same
+    # February's national figure becomes definitive: the attack reads whether a cell is secret, not
+    # its status, so nothing is attacked again
     feb = pl.col("mois") == "2024-02-01"
-    changed = published.with_columns(statut=pl.when(feb & (pl.col("code_territoire") == "FR"))
-                                     .then(pl.lit("provisoire")).otherwise(pl.col("statut")))
+    statuses = published.with_columns(statut=pl.when(feb & (pl.col("code_territoire") == "FR"))
+                                      .then(pl.lit("provisoire")).otherwise(pl.col("statut")))
+    again, summary = attack_by_period(statuses, TERR_A, APP_A, THRESHOLD, "mois", 3000, cache=tmp_path)
+    assert again == found
+    assert (summary["periodes_attaquees"], summary["periodes_reprises"]) == (0, 3)
+    # February's bassin 133 masked too: only February is attacked; the answer is the same
+    changed = published.with_columns(statut=pl.when(feb & (pl.col("code_territoire") == "133"))
+                                     .then(pl.lit("secret")).otherwise(pl.col("statut")))
     again, summary = attack_by_period(changed, TERR_A, APP_A, THRESHOLD, "mois", 3000, cache=tmp_path)
     assert again == found
     assert (summary["periodes_attaquees"], summary["periodes_reprises"]) == (1, 2)
+
+
+def test_the_masking_leaves_its_final_attack_to_the_gate_which_does_not_attack_those_months_again(tmp_path):
+    """The masking ends on the gate's own attack finding nothing; `certify` keeps that result under
+    the key of the rows it masked, whatever their form (the snapshot's dates, the open data's
+    `AAAA-MM`), and it is the result the gate would find attacking them itself."""
+    from publication.gate_attack import attack_by_period, certify
+    from socle.attack import GATE_LP_MAX_VARS, LP_MAX_VARS
+
+    frame = months_table([FIG_A, FIG_FEV, FIG_FEV]).with_columns(pl.col("mois").str.to_date())
+    masked, report = mask_with_report(frame, TERR_A, THRESHOLD, APP_A)
+    assert sorted(str(m) for m in report.gate_clear) == MONTHS
+    assert certify(masked, report.gate_clear, TERR_A, APP_A, THRESHOLD, "mois", tmp_path / "certifie") == 3
+    published = masked.with_columns(pl.col("mois").dt.strftime("%Y-%m"))
+    found, summary = attack_by_period(published, TERR_A, APP_A, THRESHOLD, "mois", GATE_LP_MAX_VARS,
+                                      cache=tmp_path / "certifie")
+    assert (found, summary["periodes_attaquees"], summary["periodes_reprises"]) == ([], 0, 3)
+    fresh, fresh_summary = attack_by_period(published, TERR_A, APP_A, THRESHOLD, "mois", GATE_LP_MAX_VARS,
+                                            cache=tmp_path / "gate")
+    assert (fresh, fresh_summary["periodes_attaquees"]) == ([], 3)
+    same = ("inconnues", "groupes", "plus_grand_groupe", "determinees_toutes_valeurs",
+            "encadrees_par_programmation_lineaire", "groupes_incoherents", "exposees")
+    assert {k: summary[k] for k in same} == {k: fresh_summary[k] for k in same}
+    assert summary["inconnues"] == 2   # January: 131 (its complement) and 132; February and March: no count below 11
+    # a masking whose last attack is not the gate's certifies nothing
+    _, weaker = mask_with_report(frame, TERR_A, THRESHOLD, APP_A, final_lp_max_vars=LP_MAX_VARS)
+    assert weaker.gate_clear == {}
 
 
 def test_periods_kept_on_disk_are_reused_like_those_of_a_snapshot(tmp_path):

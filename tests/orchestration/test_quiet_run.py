@@ -8,6 +8,7 @@ import json
 import sys
 
 import duckdb
+import polars as pl
 import pytest
 
 from orchestration import journal, progress, unchanged
@@ -156,6 +157,11 @@ def test_a_quiet_run_of_a_messy_landing_then_a_second_one_with_nothing_new(pipel
     for name, (n, q) in messy.items():
         assert flagged[name]["part"] == round(q / n, 4) and flagged[name]["regles"][0] == {
             "regle": "cle_dupliquee", "lignes": q}
+    # the gate did not attack again the months and years that the masking had just masked (issue #21)
+    attack = json.loads((pipeline_env.opendata / "latest" / "validation" / "attaque.json").read_text(encoding="utf-8"))
+    months = pl.read_parquet(pipeline_env.opendata / "latest" / "indicateurs.parquet")["mois"].n_unique()
+    assert (attack["exposees"], attack["periodes_attaquees"], attack["periodes_reprises"]) == (0, 0, months)
+    assert (attack["annuels"]["exposees"], attack["annuels"]["periodes_attaquees"]) == (0, 0)
 
     cli.main(["run"])
     again = capsys.readouterr().out.splitlines()

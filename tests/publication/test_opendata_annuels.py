@@ -62,7 +62,9 @@ def test_yearly_inflows_masked_by_the_same_call(published):
     assert (flows["cellules"], flows["cellules_secret_primaire"], flows["cellules_masquees"]) == (22, 1, 4)
     assert flows["attaque_finale"]["exposees"] == 0
     attack = json.loads((folder / "validation" / "attaque.json").read_text(encoding="utf-8"))
-    assert attack["annuels"]["exposees"] == 0
+    # the year just masked is not attacked again: the masking's final attack is the gate's
+    assert (attack["annuels"]["exposees"], attack["annuels"]["periodes_attaquees"],
+            attack["annuels"]["periodes_reprises"]) == (0, 0, 1)
 
 
 def test_targets_file(published):

@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 
 from publication.analysts import rebuild_analyst_files
+from publication.gate_attack import CACHE_FOLDER
 from publication.opendata import publish_opendata
 from publication.source import masking_threshold
 from publication.table import store_masked_table
@@ -23,7 +24,8 @@ def instantane(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     threshold, _ = masking_threshold()
     with duckdb.connect(str(settings.warehouse)) as con:
         published = snapshot.publish_snapshot(
-            con, settings, complete=lambda c, catalog: store_masked_table(c, catalog, threshold))
+            con, settings, complete=lambda c, catalog: store_masked_table(c, catalog, threshold,
+                                                                          attack_cache=settings.home / CACHE_FOLDER))
     with duckdb.connect(str(published.path), read_only=True) as con:
         rows = con.execute("select count(*) from marts.indicateurs").fetchone()[0]
     context.log.info(published.message)
