@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from publication.annuels import masked_yearly_cells, read_indicateurs_annuels, snapshot_masked_yearly
 from publication.table import snapshot_masked_cells
 from socle import snapshot
 from socle.parameters import parameter
@@ -50,6 +51,7 @@ class Snapshot:
     figures: pl.DataFrame              # marts.indicateurs, masked, ventilation = modalite = 'ensemble'
     mois: list[date] = field(default_factory=list)   # months computed, oldest first
     cibles: pl.DataFrame | None = None  # marts.cibles (targets of monthly figures), None when absent
+    annuels: pl.DataFrame | None = None  # marts.indicateurs_annuels, masked, `ensemble` rows; None when absent
 
     @property
     def path(self) -> Path:
@@ -143,11 +145,26 @@ def charger(cle: SnapshotKey) -> Snapshot:
         cibles = (con.sql("select indicateur, niveau, code_territoire, mois, valeur_cible, sens, source "
                           "from marts.cibles").pl() if "cibles" in present else None)
         masque, _ = snapshot_masked_cells(con, cle.seuil)
-    figures = masque.filter((pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble"))
+        annuels = _annuels_masques(con, cle.seuil, masque, indicateurs, territoires, appartenance)
+    ensemble = (pl.col("ventilation") == "ensemble") & (pl.col("modalite") == "ensemble")
+    figures = masque.filter(ensemble)
     mois = sorted(figures["mois"].unique().to_list())
     return Snapshot(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,
                     territoires=territoires, appartenance=appartenance, figures=figures, mois=mois,
-                    cibles=cibles)
+                    cibles=cibles, annuels=annuels.filter(ensemble) if annuels is not None else None)
+
+
+def _annuels_masques(con, seuil: int, masque: pl.DataFrame, indicateurs: pl.DataFrame, territoires: pl.DataFrame,
+                     appartenance: pl.DataFrame) -> pl.DataFrame | None:
+    """The yearly cells masked at the snapshot's publication (the open data's), or masked now by the
+    same call when the snapshot holds none for this threshold; None without a yearly mart."""
+    stored = snapshot_masked_yearly(con, seuil)
+    if stored is not None:
+        return stored[0]
+    annuels = read_indicateurs_annuels(con)
+    if annuels is None:
+        return None
+    return masked_yearly_cells(annuels, masque, indicateurs, territoires, seuil, appartenance)[0]
 
 
 def courant() -> Snapshot | None:

@@ -122,10 +122,13 @@ def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame
     (parent and nation at M); null when that figure does not exist. `attendu_en`, `attendu_en_m1`,
     `attendu_en_m12`: the month its result is expected when its observation window is still running
     (fenetres), else null. `valeur_cible`, `sens`, `source_cible`: the target of the figure at M
-    (marts.cibles), null when it has none."""
+    (marts.cibles), null when it has none. The yearly figure of M's year (`annee`): `valeur_an`,
+    `numerateur_an`, `denominateur_an`, `statut_an` (null without one), `fin_an` (the last computed
+    month of that year) and `attendu_en_an` (the window of its last month still running)."""
     snapshot = data.charger(cle)
     long = cartes_long(cle, niveau, code, mois)
-    out = snapshot.indicateurs.select("indicateur", "ordre", "libelle", "type_indicateur")
+    out = snapshot.indicateurs.select("indicateur", "ordre", "libelle", "type_indicateur",
+                                      *[c for c in ("chiffre_annuel",) if c in snapshot.indicateurs.columns])
     vals = ["valeur", "numerateur", "denominateur", "statut"]
     for role, periode, suffix in (("territoire", "M", ""), ("territoire", "M-1", "_m1"),
                                   ("territoire", "M-12", "_m12"), ("parent", "M", "_parent"),
@@ -145,7 +148,23 @@ def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame
         out = out.join(cib, on="indicateur", how="left")
     else:
         out = out.with_columns(*[pl.lit(None, t).alias(c) for c, t in cols_cible.items()])
-    return out.sort("ordre", "indicateur")
+    return _annee(snapshot, out, niveau, code, mois, dernier).sort("ordre", "indicateur")
+
+
+def _annee(snapshot: Snapshot, out: pl.DataFrame, niveau: str, code: str, mois: date,
+           dernier: date | None) -> pl.DataFrame:
+    """`out` with the yearly figures of the territory for the year of `mois` (see `cartes`)."""
+    vals = ["valeur", "numerateur", "denominateur", "statut"]
+    fin = max((m for m in snapshot.mois if m.year == mois.year), default=mois)
+    if snapshot.annuels is not None:
+        an = snapshot.annuels.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code)
+                                     & (pl.col("annee") == mois.year)).select(
+            "indicateur", *[pl.col(c).alias(c + "_an") for c in vals])
+        out = out.join(an, on="indicateur", how="left")
+    else:
+        out = out.with_columns(*[pl.lit(None, out.schema[c]).alias(c + "_an") for c in vals])
+    out = out.with_columns(pl.lit(fin).alias("fin_an"))
+    return fenetres.colonne(out, dernier, "attendu_en_an", "fin_an")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -148,6 +148,19 @@ def _figure(valeur, statut, type_ind, denominateur) -> str:
     return escape(fmt.cellule(valeur, statut, type_ind, denominateur))
 
 
+def libelle_annee(r: dict) -> str:
+    """What the yearly line of a card covers: the year, or its computed months when it is not
+    over; for a stock, the month it copies (pilotage.md: December, or the last computed month)."""
+    fin = r["fin_an"]
+    if r.get("chiffre_annuel") == "stock":
+        return f"Année {fin.year} (chiffre de {fmt.mois_long(fin)})"
+    if fin.month == 12:
+        return f"Année {fin.year}"
+    debut = "janvier" if fin.month > 1 else None
+    return (f"Année {fin.year}, de {debut} à {fmt.MOIS[fin.month - 1]}" if debut else
+            f"Année {fin.year}, janvier seul")
+
+
 def carte(r: dict, libelle_parent: str | None, mois) -> str:
     """One indicator card from a row of queries.cartes. A figure whose observation window is still
     running (`attendu_en`) shows when its result is expected, never its partial value."""
@@ -178,6 +191,10 @@ def carte(r: dict, libelle_parent: str | None, mois) -> str:
                     (" <i>évolution non publiable</i>" if fmt.SECRET in (statut, st_avant) and attendu is None
                      and not en_cours else ""))
         lignes.append(f'<p class="socle-ligne">{label} ({escape(fmt.mois_long(m))}) : {shown}{evo_html}</p>')
+    if r.get("statut_an") is not None:
+        shown = (escape(fenetres.texte(r["attendu_en_an"])) if r.get("attendu_en_an") is not None else
+                 _figure(r["valeur_an"], r["statut_an"], typ, r["denominateur_an"]))
+        lignes.append(f'<p class="socle-ligne socle-annee">{escape(libelle_annee(r))} : {shown}</p>')
     comp = []
 
     def _comp(suffix: str) -> str:

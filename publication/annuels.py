@@ -13,17 +13,21 @@ the breakdown rows wait for their masking). Two kinds of yearly figures, two mas
   départements, the same populations' identities): they are masked by the same audited call,
   socle.masking.mask_with_report, with the year as the period key (`period="annee"`), and the
   publication gate attacks them the same way.
+
+The yearly cells are masked once, when a snapshot is published (`store_masked_yearly`, beside the
+monthly masked table): the open data and the dashboards read the same masked yearly table there.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import polars as pl
 
 from publication.gate_attack import certify
-from publication.table import CELLS, PUBLISHED_VENTILATION, territories_of
+from publication.table import CELLS, MASKED_SCHEMA, MASKED_TABLE, PUBLISHED_VENTILATION, territories_of
 from socle.masking import SECRET, StoredPeriods, mask_with_report, primary_secret
 from socle.relations import POPULATIONS_FILE
 
@@ -32,17 +36,68 @@ YEARLY_CELLS = [PERIOD if c == "mois" else c for c in CELLS]
 YEARLY_KEY = ["indicateur", "niveau", "code_territoire", PERIOD, "ventilation", "modalite"]
 STOCK = "stock"
 MART = "indicateurs_annuels"
+MASKED_YEARLY_TABLE = "indicateurs_annuels_masques"  # in the snapshot: YEARLY_CELLS masked + seuil_secret
+YEARLY_REPORT = "rapport_masquage_annuel"  # in the snapshot: one row, the yearly masking's summary (JSON)
 
 
-def read_indicateurs_annuels(con) -> pl.DataFrame:
+def _tables(cur, catalog: str | None) -> set[tuple[str, str]]:
+    return set(cur.execute("select table_schema, table_name from information_schema.tables "
+                           "where table_catalog = coalesce(?, current_database())", [catalog]).fetchall())
+
+
+def read_indicateurs_annuels(con, catalog: str | None = None) -> pl.DataFrame | None:
     """The published rows of marts.indicateurs_annuels (`ensemble` only); None when the snapshot
-    has no yearly mart (a snapshot older than the yearly figures)."""
+    has no yearly mart (a snapshot older than the yearly figures). `catalog`: the attached
+    snapshot's name, None for the database open on `con`."""
     cur = con.cursor()  # its own cursor: the caller's connection may hold a partly fetched result
-    tables = set(cur.execute("select table_schema, table_name from information_schema.tables").fetchall())
-    if ("marts", MART) not in tables:
+    if ("marts", MART) not in _tables(cur, catalog):
         return None
-    return cur.sql(f"select {', '.join(YEARLY_CELLS)} from marts.{MART} "
+    prefix = f"{catalog}." if catalog else ""
+    return cur.sql(f"select {', '.join(YEARLY_CELLS)} from {prefix}marts.{MART} "
                    f"where ventilation = '{PUBLISHED_VENTILATION}'").pl()
+
+
+def store_masked_yearly(con, catalog: str, threshold: int, cache: Path | None = None,
+                        attack_cache: Path | None = None) -> dict | None:
+    """Write `catalog`.publie.indicateurs_annuels_masques (the yearly cells masked by
+    `masked_yearly_cells` from the monthly masked table already stored there, and the threshold,
+    column seuil_secret) and `catalog`.publie.rapport_masquage_annuel; returns the masking's
+    summary, None when the snapshot has no yearly mart. `cache`, `attack_cache`: as in
+    `masked_yearly_cells`."""
+    yearly = read_indicateurs_annuels(con, catalog)
+    if yearly is None:
+        return None
+    frame = lambda sql: con.sql(sql).pl()  # noqa: E731
+    monthly = frame(f"select {', '.join(CELLS)} from {catalog}.{MASKED_SCHEMA}.{MASKED_TABLE}")
+    appartenance = frame(f"select * from {catalog}.marts.dim_territoires_appartenance")
+    masked, summary = masked_yearly_cells(yearly, monthly, frame(f"select * from {catalog}.marts.dim_indicateurs"),
+                                          frame(f"select * from {catalog}.marts.dim_territoires"), threshold,
+                                          appartenance, cache=cache, attack_cache=attack_cache)
+    con.register("_masque_annuel", masked.with_columns(seuil_secret=pl.lit(threshold, dtype=pl.Int64)))
+    try:
+        con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{MASKED_YEARLY_TABLE} as "
+                    f"select * from _masque_annuel")
+    finally:
+        con.unregister("_masque_annuel")
+    con.execute(f"create or replace table {catalog}.{MASKED_SCHEMA}.{YEARLY_REPORT} as select ? as resume",
+                [json.dumps(summary)])
+    return summary
+
+
+def snapshot_masked_yearly(con, threshold: int) -> tuple[pl.DataFrame, dict] | None:
+    """The masked yearly cells stored in the snapshot open on `con` and their masking's summary,
+    when they were masked with `threshold`; None otherwise (an older snapshot, another threshold:
+    the caller masks them then)."""
+    cur = con.cursor()
+    tables = _tables(cur, None)
+    if not {(MASKED_SCHEMA, MASKED_YEARLY_TABLE), (MASKED_SCHEMA, YEARLY_REPORT)} <= tables:
+        return None
+    stored = cur.sql(f"select {', '.join(YEARLY_CELLS)}, seuil_secret "
+                     f"from {MASKED_SCHEMA}.{MASKED_YEARLY_TABLE}").pl()
+    if stored.height and set(stored["seuil_secret"].unique().to_list()) != {threshold}:
+        return None
+    summary = json.loads(cur.execute(f"select resume from {MASKED_SCHEMA}.{YEARLY_REPORT}").fetchone()[0])
+    return stored.drop("seuil_secret"), summary
 
 
 def yearly_kinds(dim_indicateurs: pl.DataFrame) -> dict[str, str]:

@@ -19,7 +19,7 @@ NATURE = {"effectif": "un effectif (nombre de personnes)", "taux": "une part, af
 
 
 def _bloc(titre: str, texte: str | None) -> None:
-    st.subheader(titre)
+    st.header(titre)
     st.markdown(f'<p class="socle-texte">{escape(texte or "Non renseigné.")}</p>', unsafe_allow_html=True)
 
 
@@ -32,7 +32,7 @@ def _chiffres(snapshot, sel: selection.Selection, r: dict) -> None:
     par = queries.parent(snapshot, sel.niveau, sel.code)
     lib_parent = snapshot.libelle_territoire(*par) if par else None
     cartes = queries.cartes(snapshot.cle, sel.niveau, sel.code, sel.mois).filter(pl.col("indicateur") == code)
-    st.subheader(f"{lib} — {fmt.mois_long(sel.mois)}", anchor="chiffre")
+    st.header(f"{lib} — {fmt.mois_long(sel.mois)}", anchor="chiffre")
     couv = couverture.message(snapshot, sel.niveau, sel.code, lib)
     if couv is not None:
         style.encadre(couv[0], "avertissement" if couv[1] == "vide" else "info")
@@ -40,7 +40,7 @@ def _chiffres(snapshot, sel: selection.Selection, r: dict) -> None:
             return
     style.grille([style.carte(c, lib_parent, sel.mois) for c in cartes.iter_rows(named=True)])
     serie = queries.series(snapshot.cle, sel.niveau, sel.code).filter(pl.col("indicateur") == code)
-    st.subheader("Évolution dans le temps", anchor="evolution-indicateur")
+    st.header("Évolution dans le temps", anchor="evolution-indicateur")
     style.legende(f"{escape(lib)} (trait plein, bleu)"
                   + (f" comparé à {escape(lib_parent)} (tirets, rouge)" if lib_parent else "")
                   + ". Points creux : chiffres provisoires ; trait interrompu : mois masqué ou sans objet.")
@@ -67,7 +67,7 @@ def render(code: str) -> None:
     _bloc("Définition", r["definition"])
     _bloc("Sources", r["sources"])
     _bloc("Quand le chiffre devient définitif", r["regle_maturite"])
-    st.subheader("Lecture du chiffre")
+    st.header("Lecture du chiffre")
     unite = f" (unité : {r['unite']})" if r.get("unite") else ""
     st.markdown(
         f'<p class="socle-texte">Le chiffre est {escape(NATURE.get(typ, typ))}{escape(unite)}. Il est calculé une '

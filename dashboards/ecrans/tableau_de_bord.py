@@ -93,7 +93,7 @@ def _evolution(snapshot: Snapshot, serie: pl.DataFrame, lib: str, lib_parent: st
     for i, (code_ind, libelle, typ) in enumerate(inds):
         s = serie.filter(pl.col("indicateur") == code_ind)
         with cols[i % 2]:
-            st.markdown(f"#### {libelle}")
+            st.markdown(f"### {libelle}")
             st.vega_lite_chart(spec=graphiques.evolution(s, typ, lib, lib_parent), width="stretch",
                                alt=graphiques.texte_alternatif(s, libelle, typ, lib), key=f"evolution_{code_ind}")
             mine = s.filter(pl.col("role") == "territoire")

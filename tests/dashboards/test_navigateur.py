@@ -18,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboards import formatting as fmt
@@ -242,21 +243,30 @@ AXE_RUN = """async () => {
 def test_accessibility_in_chromium(serveur):
     """French page, skip link first, keyboard-reachable table, named charts; axe-core (pinned in
     tests/dashboards/axe/package.json, installed by `npm ci --prefix tests/dashboards/axe`): no
-    critical and no serious violation on the home page and on a département page."""
+    critical and no serious violation on every page: the home page, a département, a bassin, an
+    indicator's page for a département, and the data-quality page."""
     from playwright.sync_api import sync_playwright
 
     if not AXE.exists():
         pytest.fail("axe-core is not installed: run `npm ci --prefix tests/dashboards/axe`")
-    url, _instantane = serveur
+    url, instantane = serveur
+    with duckdb.connect(str(instantane.path), read_only=True) as con:
+        bassin = con.execute("select min(code_territoire) from marts.dim_territoires where niveau = 'bassin' "
+                             "and code_departement = '35'").fetchone()[0]
+    chart = "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+    tableau = (".socle-carte", ".socle-table", chart)
+    pages = [(url, tableau), (f"{url}/?niveau=departement&code=35", tableau),
+             (f"{url}/?niveau=bassin&code={bassin}", (".socle-carte", chart)),   # no sub-territory
+             (f"{url}/taux_orientation_15j?niveau=departement&code=35", ("#evolution-indicateur", chart)),
+             (f"{url}/qualite", ("#bassins", "[data-testid=stDataFrame]"))]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            for adresse in (url, f"{url}/?niveau=departement&code=35"):
+            for adresse, attendus in pages:
                 page.goto(adresse)
-                page.wait_for_selector(".socle-carte")
-                page.wait_for_selector(".socle-table")
-                page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+                for selector in attendus:
+                    page.wait_for_selector(selector)
                 page.wait_for_selector("#socle-evitement", state="attached")
                 assert page.evaluate("() => document.documentElement.lang") == "fr"
                 # the first Tab reaches the skip link, which moves the focus to the main content
@@ -265,15 +275,18 @@ def test_accessibility_in_chromium(serveur):
                 assert page.evaluate("() => document.activeElement.textContent") == "Aller au contenu"
                 page.keyboard.press("Enter")
                 assert page.evaluate("() => document.activeElement.getAttribute('data-testid')") == "stMain"
-                # the table's scrolling frame takes the focus and is named by the table's title
-                cadre = page.locator(".socle-table-cadre")
-                assert cadre.get_attribute("tabindex") == "0" and cadre.get_attribute("role") == "region"
-                assert cadre.get_attribute("aria-label") == page.locator(".socle-table caption").inner_text()
+                if ".socle-table" in attendus:
+                    # the table's scrolling frame takes the focus and is named by the table's title
+                    cadre = page.locator(".socle-table-cadre")
+                    assert cadre.get_attribute("tabindex") == "0" and cadre.get_attribute("role") == "region"
+                    assert cadre.get_attribute("aria-label") == page.locator(".socle-table caption").inner_text()
                 page.add_script_tag(path=str(AXE))
                 violations = page.evaluate(AXE_RUN)
-                print(f"\naxe-core on {adresse}: " + (", ".join(f"{v['id']} ({v['impact']}, {v['n']})"
+                print(f"\naxe-core on {adresse}: " + (", ".join(f"{v['id']} ({v['impact']}, {v['n']}: {v['cible']})"
                                                               for v in violations) or "no violation"))
                 graves = [v for v in violations if v["impact"] in ("critical", "serious")]
                 assert graves == [], graves
+                # headings go down one level at a time (h1 banner, h2 sections, h3 cards and charts)
+                assert [v for v in violations if v["id"] == "heading-order"] == []
         finally:
             browser.close()

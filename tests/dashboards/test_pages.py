@@ -46,14 +46,14 @@ def test_indicator_page_shows_the_definitions_of_the_snapshot(instantane, code):
         assert escape(part) in text or escape(part).replace(" :", "\u00a0:") in text
     assert f"<code>{code}</code>" in text
     assert "entre 1 et 10" in text  # the threshold of the masking, governed parameter
-    assert [h.value for h in at.subheader][:3] == ["Définition", "Sources", "Quand le chiffre devient définitif"]
+    assert [h.value for h in at.header][:3] == ["Définition", "Sources", "Quand le chiffre devient définitif"]
 
 
 def test_indicator_page_follows_the_territory_of_its_link(instantane):
     # /taux_orientation_15j?niveau=departement&code=35 : Ille-et-Vilaine, June 2024, 311 / 842 = 36,9 %
     at = lancer_indicateur("taux_orientation_15j", niveau="departement", code="35")
     text = unescape("\n".join(m.value for m in at.markdown))
-    assert "Ille-et-Vilaine — juin 2024" in [h.value for h in at.subheader]
+    assert "Ille-et-Vilaine — juin 2024" in [h.value for h in at.header]
     carte = [m.value for m in at.markdown if "socle-carte" in m.value]
     assert len(carte) == 1 and 'data-indicateur="taux_orientation_15j"' in carte[0]
     assert '<div class="socle-valeur">36,9\u00a0%</div>' in unescape(carte[0])
@@ -67,7 +67,7 @@ def test_indicator_page_follows_the_territory_of_its_link(instantane):
     assert at.query_params["code"] in ("35", ["35"])
     # choosing another département changes the page
     at.sidebar.selectbox(key="w_departement").set_value("29").run()
-    assert "Finistère — juin 2024" in [h.value for h in at.subheader]
+    assert "Finistère — juin 2024" in [h.value for h in at.header]
 
 
 def test_unknown_indicator(instantane):

@@ -6,6 +6,7 @@ import json
 import shutil
 from datetime import date
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -15,7 +16,7 @@ from publication.gate import check_export
 from publication.opendata import expected_from
 from publication.source import open_snapshot
 from publication.table import indicator_kinds
-from publication_fixture import FIGURES, indicateurs_frame, make_snapshot, yearly_frame
+from publication_fixture import FIGURES, NIVEAU, indicateurs_frame, make_snapshot, yearly_frame
 from socle.rounding import indicator_decimals
 
 DAY = date(2024, 3, 5)
@@ -253,3 +254,71 @@ def test_a_target_of_an_indicator_not_computed_yet_is_published_without_label():
         "Instruction 2023/192, l.772–776", "35", "53", None, None)
     fields = {f["name"]: f for f in cibles_schema(["taux_orientation_15j"])["fields"]}
     assert "constraints" not in fields["libelle_indicateur"]
+
+
+def _store_masked_tables(path, threshold=11):
+    """What the snapshot asset does at publication: the monthly then the yearly masked tables."""
+    from publication.annuels import store_masked_yearly
+    from publication.table import store_masked_table
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as snap")
+        store_masked_table(con, "snap", threshold)
+        summary = store_masked_yearly(con, "snap", threshold)
+        con.execute("detach snap")
+    finally:
+        con.close()
+    return summary
+
+
+def test_yearly_cells_masked_once_at_the_snapshot_then_read_by_the_open_data(published, socle_env, monkeypatch):
+    """The yearly table is masked with the monthly one when the snapshot is published; the open
+    data reads it there (no masking at export) and publishes exactly what masking at export gave."""
+    from publication import export_opendata
+    from socle import masking
+
+    path = make_snapshot(socle_env)
+    summary = _store_masked_tables(path)
+    assert (summary["cellules_stock"], summary["cellules_masquees"]) == (11, 4)
+    with duckdb.connect(str(path), read_only=True) as con:
+        stored = con.sql("select * from publie.indicateurs_annuels_masques").pl()
+    assert stored.height == 33 and set(stored["seuil_secret"].to_list()) == {11}
+    assert sorted(stored.filter(pl.col("statut") == "secret").select("indicateur", "code_territoire").rows()) == [
+        ("taux_orientation_15j", "35"), ("taux_orientation_15j", "56"), ("taux_orientation_15j", "B35"),
+        ("taux_orientation_15j", "BX")]
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the open data must read the masked tables of the snapshot, not mask again")
+
+    monkeypatch.setattr(masking, "mask_with_report", forbidden)
+    monkeypatch.setattr("publication.annuels.mask_with_report", forbidden)
+    folder = export_opendata(socle_env, DAY)
+    _, masked_at_export = published
+    assert ((folder / "indicateurs_annuels.csv").read_text(encoding="utf-8")
+            == (masked_at_export / "indicateurs_annuels.csv").read_text(encoding="utf-8"))
+
+
+def test_the_dashboard_cards_show_the_year_beside_the_month_as_the_open_data_does(socle_env):
+    """Issue #19: the year beside the month, from the same masked yearly table (2024 holds January
+    and February only: « de janvier à février »); a secret yearly cell says « secret »."""
+    import re
+    from html import unescape
+
+    import streamlit as st
+
+    from dashboards import data, queries, style
+
+    _store_masked_tables(make_snapshot(socle_env))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    snap = data.courant()
+
+    def year_line(code: str, indicateur: str) -> str:
+        rows = queries.cartes(snap.cle, NIVEAU[code], code, date(2024, 2, 1))
+        card = style.carte(rows.filter(pl.col("indicateur") == indicateur).row(0, named=True), None, date(2024, 2, 1))
+        return unescape(re.search(r'<p class="socle-ligne socle-annee">(.*?)</p>', card).group(1))
+
+    assert year_line("13", "taux_orientation_15j") == "Année 2024, de janvier à février : 75,0\u00a0%\u00a0(p)"
+    assert year_line("35", "taux_orientation_15j") == "Année 2024, de janvier à février : secret"
+    assert year_line("FR", "delai_orientation_moyen_j") == "Année 2024, de janvier à février : 9,3\u00a0j\u00a0(p)"

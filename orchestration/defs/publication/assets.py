@@ -4,14 +4,23 @@ import dagster as dg
 import duckdb
 
 from publication.analysts import rebuild_analyst_files
+from publication.annuels import store_masked_yearly
 from publication.gate_attack import CACHE_FOLDER
-from publication.opendata import publish_opendata
+from publication.opendata import YEARLY_CACHE, publish_opendata
 from publication.source import masking_threshold
 from publication.table import store_masked_table
 from socle import snapshot
 
 INDICATEURS = dg.AssetKey(["marts", "indicateurs"])
 SNAPSHOT = dg.AssetKey(["publication", "instantane"])
+
+
+def store_masked_tables(con, catalog: str, threshold: int, settings) -> None:
+    """The masked tables of a new snapshot, monthly then yearly (the yearly stock figures take the
+    mask of the monthly cells they copy): what the dashboards and the open data read."""
+    attack_cache = settings.home / CACHE_FOLDER
+    store_masked_table(con, catalog, threshold, attack_cache=attack_cache)
+    store_masked_yearly(con, catalog, threshold, cache=settings.home / YEARLY_CACHE, attack_cache=attack_cache)
 
 
 @dg.asset(key=SNAPSHOT, group_name="publication", deps=[INDICATEURS],
@@ -24,8 +33,7 @@ def instantane(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     threshold, _ = masking_threshold()
     with duckdb.connect(str(settings.warehouse)) as con:
         published = snapshot.publish_snapshot(
-            con, settings, complete=lambda c, catalog: store_masked_table(c, catalog, threshold,
-                                                                          attack_cache=settings.home / CACHE_FOLDER))
+            con, settings, complete=lambda c, catalog: store_masked_tables(c, catalog, threshold, settings))
     with duckdb.connect(str(published.path), read_only=True) as con:
         rows = con.execute("select count(*) from marts.indicateurs").fetchone()[0]
     context.log.info(published.message)
