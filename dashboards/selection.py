@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import polars as pl
 import streamlit as st
@@ -180,6 +181,26 @@ def _on_change(champ: str) -> None:
         sel = replace(sel, **{champ: value})
     st.session_state[KEY] = sel
     st.session_state.pop("messages_url", None)
+    _ecrire_url()
+
+
+def _ecrire_url() -> None:
+    """Write the new selection in the address bar from the widget's callback: at the very start of
+    the rerun, before anything of the screen is drawn again (a link copied meanwhile is the new view)."""
+    snapshot = st.session_state.get("_snap_for_search")
+    if snapshot is None:
+        return
+    sel = valide(_coherent(snapshot, st.session_state[KEY]), snapshot)
+    st.session_state[KEY] = sel
+    if st.query_params.to_dict() != sel.params():
+        st.query_params.from_dict(sel.params())
+
+
+def lien(sel: Selection) -> str:
+    """The link of the view drawn with `sel`: this page's address and the selection's parameters,
+    whatever the address bar shows at that moment."""
+    page = urlsplit(st.context.url or "")
+    return urlunsplit(page._replace(path=page.path or ("/" if page.netloc else ""), query=urlencode(sel.params())))
 
 
 def _on_search() -> None:
@@ -194,6 +215,7 @@ def _on_search() -> None:
     sel: Selection = st.session_state[KEY]
     st.session_state[KEY] = completer(snapshot, niveau, code, sel.mois)
     st.session_state.pop("messages_url", None)
+    _ecrire_url()
 
 
 def _label(snapshot: Snapshot, niveau: str):
@@ -248,6 +270,9 @@ def barre_laterale(snapshot: Snapshot) -> Selection:
             ss["w_mois"] = sel.mois
             st.selectbox("Mois", list(reversed(snapshot.mois)), format_func=fmt.mois_long, key="w_mois",
                          on_change=_on_change, args=("mois",))
+        st.markdown("### Lien de cette vue")
+        st.code(lien(sel), language=None, wrap_lines=True)
+        st.caption("Ce lien ouvre exactement l'écran affiché (territoire et mois) : copiez-le pour le partager.")
 
     params = sel.params()
     if st.query_params.to_dict() != params:

@@ -133,6 +133,10 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             print(f"choosing the département: new figures on screen {answer:.0f} ms after the click")
             assert answer < 1000
             assert re.search(r"[?&]niveau=departement(&|$)", page.url) and re.search(r"[?&]code=2B(&|$)", page.url)
+            # the link to copy is the view on screen, and opens it as the address bar does
+            lien = sidebar.locator('[data-testid="stCode"] code').inner_text().strip()
+            assert lien == f"{url}/?niveau=departement&code=2B&mois={fmt.mois_court(m)}"
+            assert re.sub(r"/\?", "?", lien) == re.sub(r"/\?", "?", page.url)
 
             # the figures on screen are the masked figures of marts.indicateurs
             n_secret = 0

@@ -134,6 +134,8 @@ def test_widgets_update_the_url_and_answer_fast(instantane):
     params = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert params == {"niveau": "departement", "code": "2A", "mois": "2024-06"}
     assert "Corse-du-Sud" in html_de(at, "socle-bandeau")
+    # the link of the view on screen, to copy, whatever the address bar shows meanwhile
+    assert [c.value for c in at.sidebar.code] == ["?niveau=departement&code=2A&mois=2024-06"]
     # the month
     at.selectbox(key="w_mois").select(instantane.mois[-13]).run()
     params = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
@@ -176,7 +178,7 @@ def test_national_level_and_new_snapshot_without_restart(home, instantane):
     expected = masque(home / "snapshots" / "socle_20250201T000000000000Z.duckdb")
     f = figure(expected, "beneficiaires_sdd", "national", "FR", instantane.mois[-1])
     assert after == fmt.valeur(f["valeur"], "effectif") != before
-    assert "socle_20250201T000000000000Z.duckdb" in at.caption[-1].value
+    assert "socle_20250201T000000000000Z.duckdb" in at.main.caption[-1].value
 
 
 def test_bassin_crossing_a_border_is_said_so(home):
