@@ -5,13 +5,14 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
+DSFR_FONT := dashboards/static/node_modules/@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export SPARK_LOCAL_IP := 127.0.0.1
 
-.PHONY: run test install system-deps dbt-parse bench dashboard dagster clean
+.PHONY: run test install system-deps dsfr dbt-parse bench dashboard dagster clean
 
 run: install
 	$(PY) -m synthetic --out data/sample --manifest data/sample.manifest.json --restore-mtimes
@@ -33,14 +34,22 @@ $(STAMP): requirements.txt pyproject.toml
 dbt-parse: $(STAMP)
 	cd dbt_project && ../$(VENV)/bin/dbt parse --quiet --profiles-dir .
 
-# Debian's chromium for the browser test (never a downloaded browser), and axe-core (exact pin in
-# tests/dashboards/axe/package.json and its lock file) that the browser test injects in the pages.
+# Debian's chromium for the browser test (never a downloaded browser), axe-core (exact pin in
+# tests/dashboards/axe/package.json and its lock file) that the browser test injects in the pages,
+# and the DSFR's Marianne font that the dashboards serve (dashboards/static).
 system-deps:
 	@command -v chromium > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
 	@command -v npm > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm > /dev/null; }
 	@test -f tests/dashboards/axe/node_modules/axe-core/axe.min.js || npm ci --prefix tests/dashboards/axe --no-audit --no-fund --ignore-scripts --silent
+	@$(MAKE) --no-print-directory dsfr
 
-dashboard: install
+# The DSFR package (exact pin in dashboards/static/package.json and its lock file): its Marianne font,
+# served by Streamlit from dashboards/static (.streamlit/config.toml). Without npm, the dashboards
+# fall back to Arial.
+dsfr:
+	@test -f $(DSFR_FONT) || ! command -v npm > /dev/null || npm ci --prefix dashboards/static --no-audit --no-fund --ignore-scripts --silent
+
+dashboard: install dsfr
 	$(PY) -m orchestration dashboard
 
 dagster: install

@@ -111,7 +111,13 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             print(f"\nmain page (France entière) rendered in {rendered:.2f} s (cold server, first load)")
 
             font = page.evaluate("() => getComputedStyle(document.querySelector('.socle-carte h3')).fontFamily")
-            assert "Arial" in font or "Marianne" in font
+            assert font.startswith("Marianne")
+            # the DSFR's Marianne, served by the dashboard itself (dashboards/static, installed by make)
+            loaded = page.evaluate("""async () => { await document.fonts.ready;
+              return [...document.fonts].filter(f => f.family.replaceAll('"', '') === 'Marianne'
+                                                     && f.status === 'loaded').map(f => f.weight).sort(); }""")
+            assert {"400", "700"} <= set(loaded), loaded
+            assert not [r for r in requests if not r.startswith(url)]   # nothing fetched from elsewhere
 
             # choose a département in the sidebar: level, then région, then département (typing to search)
             sidebar = page.locator('[data-testid="stSidebar"]')
