@@ -94,7 +94,9 @@ def barres(rows: list[dict], champ: str, valeur: str, titre: str) -> dict:
         "height": max(120, 32 * len(rows)), "data": {"values": rows}, "config": _CONFIG,
         "mark": {"type": "bar", "color": BLEU_FRANCE},
         "encoding": {
-            "x": {"field": valeur, "type": "quantitative", "title": titre},
+            # counts: whole numbers on the axis (never 0.00 … 1.00)
+            "x": {"field": valeur, "type": "quantitative", "title": titre,
+                  "axis": {"tickMinStep": 1, "format": "d"}},
             "y": {"field": champ, "type": "nominal", "sort": "-x", "title": None,
                   "axis": {"labelLimit": 400, "labelFontSize": 13}},
             "tooltip": [{"field": champ, "title": "Motif"}, {"field": valeur, "title": "Lignes"}],

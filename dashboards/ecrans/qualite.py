@@ -33,6 +33,15 @@ def rang_producteur(code: str) -> tuple[int, str]:
     return ({"caf": 0, "ft": 1}.get(code, 3 if code == "referentiel" else 2), code)
 
 
+def est_departement(code: str) -> bool:
+    return rang_producteur(code)[0] == 2
+
+
+def sans_livraison(codes: list[str]) -> str:
+    """The one row naming every département that never delivered a kind of file."""
+    return f"Départements sans aucune livraison ({len(codes)}) : {', '.join(sorted(codes))}"
+
+
 def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: date | None) -> str:
     """'jamais livré', 'en retard de N mois' (nothing accepted for the latest months), 'à jour, N mois
     manquants' (holes before the last month delivered), 'à jour' (DEFINITIONS)."""
@@ -46,10 +55,16 @@ def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: d
     return "à jour"
 
 
-def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str]) -> pl.DataFrame:
+def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str], grouper: bool = True) -> pl.DataFrame:
+    """One row per producer and file kind, the producers that delivered first (real producers first);
+    with `grouper`, the départements that never delivered a kind of file share one row per kind."""
     dernier = snapshot.mois[-1] if snapshot.mois else None
+    jamais: dict[str, list[str]] = {}
     rows = []
     for r in etat.iter_rows(named=True):
+        if grouper and r["dernier_mois"] is None and est_departement(r["producteur"]):
+            jamais.setdefault(r["type_fichier"], []).append(r["producteur"])
+            continue
         lues = r["lignes_lues"] or 0
         rows.append({
             "Producteur": fmt.producteur(r["producteur"], deps),
@@ -63,9 +78,14 @@ def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str]) -
             "Lignes en quarantaine": int(r["lignes_quarantaine"] or 0),
             "Part en quarantaine": (fmt.nombre(round_half_up(100 * r["lignes_quarantaine"] / lues, 2), 2)
                                     + "\u00a0%") if lues else "aucune ligne lue",
-            "_rang": rang_producteur(r["producteur"]), "_fichier": r["type_fichier"],
+            "_rang": (r["dernier_mois"] is None, *rang_producteur(r["producteur"])), "_fichier": r["type_fichier"],
         })
-    rows.sort(key=lambda r: (r["_rang"], r["_fichier"]))  # real producers first (rang_producteur)
+    for typ, codes in jamais.items():
+        rows.append({"Producteur": sans_livraison(codes), "Fichier": fmt.type_fichier(typ), "Situation": JAMAIS,
+                     "Dernier mois livré": "—", "Dernière réception": "—", "Mois livrés": 0,
+                     "Mois manquants": 0, "Fichiers rejetés": 0, "Lignes en quarantaine": 0,
+                     "Part en quarantaine": "aucune ligne lue", "_rang": (True, 2, ""), "_fichier": typ})
+    rows.sort(key=lambda r: (r["_rang"], r["_fichier"]))  # delivered first, real producers first (rang_producteur)
     for r in rows:
         del r["_rang"], r["_fichier"]
     return (pl.DataFrame(rows, schema_overrides={c: pl.Int64 for c in ("Mois livrés", "Mois manquants",
@@ -94,10 +114,20 @@ def calendrier(livr: pl.DataFrame, manq: pl.DataFrame, deps: dict[str, str]) -> 
         rejet = " (fichier rejeté)" if r["nb_livraisons_rejetees"] else ""
         row[col] = "⚠ " + r["situation"] + rejet
     cols = [fmt.mois_court(m) for m in sorted(months)]
+    jamais: dict[str, list[str]] = {}
+    for (prod, typ), row in cells.items():
+        if est_departement(prod) and row and all(v.startswith("⚠ " + JAMAIS) for v in row.values()):
+            jamais.setdefault(typ, []).append(prod)
     out = []
     for (prod, typ), row in sorted(cells.items(), key=lambda kv: (rang_producteur(kv[0][0]), kv[0][1])):
+        if prod in jamais.get(typ, ()):
+            continue
         out.append({"Producteur": fmt.producteur(prod, deps), "Fichier": fmt.type_fichier(typ),
                     **{c: row.get(c, "") for c in cols}})
+    for typ, codes in sorted(jamais.items()):
+        first = cells[(codes[0], typ)]
+        out.append({"Producteur": sans_livraison(codes), "Fichier": fmt.type_fichier(typ),
+                    **{c: ("⚠ " + JAMAIS if c in first else "") for c in cols}})
     return pl.DataFrame(out, schema={"Producteur": pl.String, "Fichier": pl.String, **dict.fromkeys(cols, pl.String)})
 
 
@@ -111,7 +141,16 @@ def manquants_groupes(manq: pl.DataFrame, deps: dict[str, str]) -> pl.DataFrame:
               pl.col("nb_livraisons_rejetees").sum().cast(pl.Int64).alias("Fichiers reçus mais rejetés")))
     rows = sorted(g.iter_rows(named=True), key=lambda r: (ordre.get(r["situation"], 9),
                                                           rang_producteur(r["producteur"]), r["type_fichier"]))
-    return pl.DataFrame([{"Situation": r["situation"], "Producteur": fmt.producteur(r["producteur"], deps),
+    # the départements that never delivered a kind of file: one row per kind, after the others
+    jamais = [r for r in rows if r["situation"] == JAMAIS and est_departement(r["producteur"])]
+    rows = [r for r in rows if r not in jamais]
+    for typ in sorted({r["type_fichier"] for r in jamais}):
+        these = [r for r in jamais if r["type_fichier"] == typ]
+        rows.append({"situation": JAMAIS, "producteur": "", "libelle": sans_livraison([r["producteur"] for r in these]),
+                     "type_fichier": typ, "Mois": max((r["Mois"] for r in these), key=len),
+                     "Nombre de mois": max(r["Nombre de mois"] for r in these),
+                     "Fichiers reçus mais rejetés": sum(r["Fichiers reçus mais rejetés"] for r in these)})
+    return pl.DataFrame([{"Situation": r["situation"], "Producteur": r.get("libelle") or fmt.producteur(r["producteur"], deps),
                           "Fichier": fmt.type_fichier(r["type_fichier"]), "Mois": r["Mois"],
                           "Nombre de mois": r["Nombre de mois"],
                           "Fichiers reçus mais rejetés": r["Fichiers reçus mais rejetés"]} for r in rows],
@@ -202,7 +241,7 @@ def render() -> None:
         choix_t = st.multiselect("Fichiers", types, format_func=fmt.type_fichier, placeholder="Tous les fichiers",
                                  key="q_types")
         if len(mois) > 1:
-            debut, fin = st.select_slider("Période", options=mois, value=(mois[max(0, len(mois) - 12)], mois[-1]),
+            debut, fin = st.select_slider("Période", options=mois, value=(mois[0], mois[-1]),
                                           format_func=fmt.mois_court, key="q_periode")
         else:
             debut = fin = mois[0]
@@ -211,14 +250,15 @@ def render() -> None:
 
     st.header("Situation de chaque producteur", anchor="situation")
     style.legende(DEFINITIONS)
-    etat = etat_affiche(queries.etat_producteurs(snapshot.cle, sel_p, sel_t), snapshot, deps)
+    brut = queries.etat_producteurs(snapshot.cle, sel_p, sel_t)
+    etat = etat_affiche(brut, snapshot, deps)
     if not etat.is_empty():
-        situ = etat["Situation"]
+        situ = etat_affiche(brut, snapshot, deps, grouper=False)["Situation"]  # counted per producer and file
         c1, c2, c3, c4 = st.columns(4)
         c1.metric("Fichiers à jour", int((situ == "à jour").sum()))
         c2.metric("Avec des mois manquants", int(situ.str.starts_with("à jour,").sum()))
         c3.metric("En retard", int(situ.str.starts_with("en retard").sum()))
-        c4.metric("Jamais livrés", int((situ == JAMAIS).sum()))
+        c4.metric("Jamais livrés (producteur × fichier)", int((situ == JAMAIS).sum()))
     st.dataframe(etat, hide_index=True, width="stretch")
     _telecharger("Télécharger la situation (CSV)", etat, "qualite_situation.csv")
 
@@ -246,6 +286,12 @@ def render() -> None:
     st.header("Lignes mises en quarantaine", anchor="quarantaine")
     if "fct_quarantaine_motifs" in present:
         q = queries.quarantaine(snapshot.cle, sel_p, sel_t, debut, fin)
+        if (debut, fin) != (mois[0], mois[-1]):  # the filter says what it hides
+            tout = queries.quarantaine(snapshot.cle, sel_p, sel_t, mois[0], mois[-1])
+            n, total = int(q["nb_lignes"].sum() or 0), int(tout["nb_lignes"].sum() or 0)
+            st.caption(f"{fmt.nombre(n)} ligne{'s' if n > 1 else ''} en quarantaine de {fmt.mois_court(debut)} à "
+                       f"{fmt.mois_court(fin)} (période choisie) ; {fmt.nombre(total)} de {fmt.mois_court(mois[0])} "
+                       f"à {fmt.mois_court(mois[-1])}.")
         if q.is_empty():
             st.success("Aucune ligne mise en quarantaine sur la période.")
         else:

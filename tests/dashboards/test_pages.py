@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape, unescape
 
 import duckdb
@@ -10,6 +9,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards import formatting as fmt
 from fabrique_instantane import INDICATEURS, build
 from outils_tableaux import PROJET
 
@@ -92,9 +92,8 @@ def test_quality_page(instantane):
                                "where nb_livraisons_rejetees = 0 limit 1").fetchone()[0]
         gap = con.execute("select producteur, mois from marts.fct_livraisons_manquantes "
                           "where nb_livraisons_rejetees > 0").fetchone()
-        debut = date(2023, 7, 1)  # default period: the last 12 months of the ledger
-        q_total = con.execute("select sum(nb_lignes) from marts.fct_quarantaine_motifs where mois >= ?",
-                              [debut]).fetchone()[0]
+        # default period: every month of the ledger (a narrower period would hide quarantined rows)
+        q_total = con.execute("select sum(nb_lignes) from marts.fct_quarantaine_motifs").fetchone()[0]
     etat = frame(at, "Situation")
     late = etat.filter(pl.col("Producteur").str.starts_with(f"Département {late_dep} ")
                        & (pl.col("Fichier") == "Orientations"))
@@ -146,6 +145,24 @@ def test_quality_page(instantane):
             assert n == 0 or n >= 11
     assert (persons["Nombre"] == "secret").any()
     assert any("arrondissements" in unescape(m.value) for m in at.markdown)
+
+
+def test_quality_period_says_what_it_hides(instantane):
+    with duckdb.connect(str(instantane.path), read_only=True) as con:
+        premier, dernier, total = con.execute("select min(mois), max(mois), sum(nb_lignes) "
+                                              "from marts.fct_quarantaine_motifs").fetchone()
+        mois = [r[0] for r in con.execute("select distinct mois from marts.fct_livraisons order by 1").fetchall()]
+        debut = mois[-6]
+        apres = con.execute("select sum(nb_lignes) from marts.fct_quarantaine_motifs where mois >= ?",
+                            [debut]).fetchone()[0]
+    assert apres < total   # the fixture quarantines rows before the last six months too
+    at = lancer_qualite()
+    assert not [c for c in at.caption if "période choisie" in c.value]   # every month by default
+    at.select_slider(key="q_periode").set_value((debut, mois[-1])).run()
+    assert frame(at, "Règle enfreinte")["Lignes"].sum() == apres
+    said = [unescape(c.value) for c in at.caption if "période choisie" in c.value]
+    assert said == [f"{fmt.nombre(apres)} lignes en quarantaine de {debut:%Y-%m} à {mois[-1]:%Y-%m} (période "
+                    f"choisie) ; {fmt.nombre(total)} de {mois[0]:%Y-%m} à {mois[-1]:%Y-%m}."]
 
 
 def test_quality_filters(instantane):

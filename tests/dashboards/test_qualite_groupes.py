@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 
@@ -29,4 +29,32 @@ def test_missing_files_grouped_real_producers_first():
         ("en retard", "CAF/MSA", "RSA (fichier mensuel)", "2024-06", 1, 0),
         ("en retard", "Département 35 – Ille-et-Vilaine", "Orientations", "2024-05, 2024-06", 2, 1),
         ("manquant", "Département 29 – Finistère", "Accompagnements", "2024-01", 1, 1),
+    ]
+
+
+def test_departements_that_never_delivered_share_one_row_per_file_after_the_others():
+    manq = pl.DataFrame({
+        "producteur": ["35", "01", "01", "02", "02", "976", "976", "01"],
+        "type_fichier": ["orientations", "orientations", "orientations", "orientations", "orientations",
+                         "orientations", "orientations", "accompagnements"],
+        "mois": [date(2024, 6, 1), date(2024, 5, 1), date(2024, 6, 1), date(2024, 5, 1), date(2024, 6, 1),
+                 date(2024, 5, 1), date(2024, 6, 1), date(2024, 6, 1)],
+        "nb_livraisons_rejetees": [0, 0, 0, 1, 0, 0, 0, 0],
+        "situation": ["en retard", "jamais livré", "jamais livré", "jamais livré", "jamais livré", "jamais livré",
+                      "jamais livré", "jamais livré"]})
+    g = qualite.manquants_groupes(manq, {"35": "Ille-et-Vilaine"})
+    assert g.rows() == [
+        ("en retard", "Département 35 – Ille-et-Vilaine", "Orientations", "2024-06", 1, 0),
+        ("jamais livré", "Départements sans aucune livraison (1) : 01", "Accompagnements", "2024-06", 1, 0),
+        ("jamais livré", "Départements sans aucune livraison (3) : 01, 02, 976", "Orientations",
+         "2024-05, 2024-06", 2, 1),
+    ]
+    livr = pl.DataFrame({"producteur": ["35"], "type_fichier": ["orientations"], "mois": [date(2024, 5, 1)],
+                         "statut": ["acceptee"], "est_courante": [True],
+                         "recu_le": [datetime(2024, 6, 3, 9, 0)]})
+    cal = qualite.calendrier(livr, manq, {"35": "Ille-et-Vilaine"})
+    assert cal.rows() == [
+        ("Département 35 – Ille-et-Vilaine", "Orientations", "✓ reçu le 03/06/2024", "⚠ en retard"),
+        ("Départements sans aucune livraison (1) : 01", "Accompagnements", "", "⚠ jamais livré"),
+        ("Départements sans aucune livraison (3) : 01, 02, 976", "Orientations", "⚠ jamais livré", "⚠ jamais livré"),
     ]
