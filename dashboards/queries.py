@@ -151,6 +151,20 @@ def cartes(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame
     return _annee(snapshot, out, niveau, code, mois, dernier).sort("ordre", "indicateur")
 
 
+def annee_long(cle: SnapshotKey, niveau: str, code: str, mois: date) -> pl.DataFrame:
+    """The masked yearly figures of the cards (the territory, the year of `mois`), one row per
+    indicator (`role` 'territoire'); no row without yearly figures."""
+    snapshot = data.charger(cle)
+    if snapshot.annuels is None:
+        return pl.DataFrame(schema={"role": pl.String, "indicateur": pl.String, "niveau": pl.String,
+                                    "code_territoire": pl.String, "annee": pl.Int64, "numerateur": pl.Int64,
+                                    "denominateur": pl.Int64, "valeur": pl.Float64, "statut": pl.String})
+    return snapshot.annuels.filter((pl.col("niveau") == niveau) & (pl.col("code_territoire") == code)
+                                   & (pl.col("annee") == mois.year)).select(
+        pl.lit("territoire").alias("role"), "indicateur", "niveau", "code_territoire",
+        pl.col("annee").cast(pl.Int64), "numerateur", "denominateur", "valeur", "statut")
+
+
 def _annee(snapshot: Snapshot, out: pl.DataFrame, niveau: str, code: str, mois: date,
            dernier: date | None) -> pl.DataFrame:
     """`out` with the yearly figures of the territory for the year of `mois` (see `cartes`)."""

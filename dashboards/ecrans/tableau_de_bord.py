@@ -157,11 +157,12 @@ def render() -> None:
     serie = queries.series(snapshot.cle, sel.niveau, sel.code)
     sous = queries.tableau(snapshot.cle, sel.niveau, sel.code, sel.mois)
     t_cartes = exports.table(snapshot, "cartes", cartes_long)
+    t_annee = exports.table(snapshot, "annee", queries.annee_long(snapshot.cle, sel.niveau, sel.code, sel.mois))
     t_serie = exports.table(snapshot, "evolution", serie)
     t_sous = exports.table(snapshot, "sous_territoires", sous.drop("autres_departements"))
     base = f"socle_{sel.niveau}_{sel.code}_{fmt.mois_court(sel.mois)}"
 
-    st.download_button("Télécharger tous les chiffres affichés (CSV)", exports.csv(t_cartes, t_serie, t_sous),
+    st.download_button("Télécharger tous les chiffres affichés (CSV)", exports.csv(t_cartes, t_annee, t_serie, t_sous),
                        file_name=f"{base}.csv", mime="text/csv", on_click="ignore",
                        key="dl_tout")
 
@@ -175,7 +176,7 @@ def render() -> None:
         style.legende("Chaque carte donne le chiffre national du mois et son évolution sur un mois et sur un an. "
                       f"« provisoire » : chiffre qui peut encore être révisé. {CIBLES}")
     rows_cartes = _cartes(snapshot, sel, lib_parent)
-    st.download_button("Télécharger les cartes (CSV)", exports.csv(t_cartes), file_name=f"{base}_cartes.csv",
+    st.download_button("Télécharger les cartes (CSV)", exports.csv(t_cartes, t_annee), file_name=f"{base}_cartes.csv",
                        mime="text/csv", on_click="ignore", key="dl_cartes")
 
     entonnoir.render(rows_cartes, lib, lib_parent, sel.mois)

@@ -322,3 +322,18 @@ def test_the_dashboard_cards_show_the_year_beside_the_month_as_the_open_data_doe
     assert year_line("13", "taux_orientation_15j") == "Année 2024, de janvier à février : 75,0\u00a0%\u00a0(p)"
     assert year_line("35", "taux_orientation_15j") == "Année 2024, de janvier à février : secret"
     assert year_line("FR", "delai_orientation_moyen_j") == "Année 2024, de janvier à février : 9,3\u00a0j\u00a0(p)"
+    # the cards' download carries the same yearly figures (bloc « annee », `annee` filled, `mois` empty)
+    from dataclasses import replace
+
+    from dashboards import exports
+
+    # the fixture's dimension has no `decimales` (the seed's column): rates 4, delays 1, counts 0
+    decimales = pl.col("type_indicateur").replace_strict({"taux": 4, "delai_moyen": 1}, default=0)
+    snap_d = replace(snap, indicateurs=snap.indicateurs.with_columns(decimales=decimales))
+    for code, want in (("13", ("0.7500", "60", "80", "provisoire")), ("35", ("", "", "", "secret"))):
+        rows = exports.table(snap_d, "annee", queries.annee_long(snap.cle, NIVEAU[code], code, date(2024, 2, 1)))
+        text = exports.csv(rows).decode("utf-8-sig")
+        got = pl.read_csv(text.encode(), infer_schema=False).fill_null("").filter(
+            pl.col("indicateur") == "taux_orientation_15j")
+        assert got.select("bloc", "mois", "annee", "valeur", "numerateur", "denominateur", "statut").rows() == [
+            ("annee", "", "2024", *want)]
