@@ -25,7 +25,7 @@ def main(stop: Path, out: Path) -> None:
                 at.run()
                 problems = [e.value for e in at.exception] + [e.value for e in at.error]
                 cards = sum("socle-carte" in m.value for m in at.markdown)
-                caption = at.caption[-1].value if at.caption else ""
+                caption = at.main.caption[-1].value if at.main.caption else ""  # the footer (snapshot name)
                 line = {"ok": not problems and cards > 0, "problems": [str(p)[:500] for p in problems],
                         "cards": cards, "caption": caption}
             except Exception as exc:  # noqa: BLE001 - every failure is a finding
