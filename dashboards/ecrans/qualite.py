@@ -42,6 +42,16 @@ def sans_livraison(codes: list[str]) -> str:
     return f"Départements sans aucune livraison ({len(codes)}) : {', '.join(sorted(codes))}"
 
 
+def jamais_par_type(paires) -> dict[str, list[str]]:
+    """File kind → the départements among (producer, kind) pairs that never delivered it: the
+    pairs that each table of the page shows as one row per kind (`sans_livraison`)."""
+    out: dict[str, list[str]] = {}
+    for producteur, typ in paires:
+        if est_departement(producteur):
+            out.setdefault(typ, []).append(producteur)
+    return out
+
+
 def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: date | None) -> str:
     """'jamais livré', 'en retard de N mois' (nothing accepted for the latest months), 'à jour, N mois
     manquants' (holes before the last month delivered), 'à jour' (DEFINITIONS)."""
@@ -55,15 +65,21 @@ def situation(dernier_mois: date | None, mois_manquants: int, dernier_calcule: d
     return "à jour"
 
 
-def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str], grouper: bool = True) -> pl.DataFrame:
-    """One row per producer and file kind, the producers that delivered first (real producers first);
-    with `grouper`, the départements that never delivered a kind of file share one row per kind."""
+def situations(etat: pl.DataFrame, snapshot: Snapshot) -> list[str]:
+    """The situation of each (producer, file kind) row of queries.etat_producteurs."""
     dernier = snapshot.mois[-1] if snapshot.mois else None
-    jamais: dict[str, list[str]] = {}
+    return [situation(r["dernier_mois"], r["mois_manquants"] or 0, dernier) for r in etat.iter_rows(named=True)]
+
+
+def etat_affiche(etat: pl.DataFrame, snapshot: Snapshot, deps: dict[str, str]) -> pl.DataFrame:
+    """One row per producer and file kind, the producers that delivered first (real producers first);
+    the départements that never delivered a kind of file share one row per kind."""
+    dernier = snapshot.mois[-1] if snapshot.mois else None
+    jamais = jamais_par_type((r["producteur"], r["type_fichier"]) for r in etat.iter_rows(named=True)
+                             if r["dernier_mois"] is None)
     rows = []
     for r in etat.iter_rows(named=True):
-        if grouper and r["dernier_mois"] is None and est_departement(r["producteur"]):
-            jamais.setdefault(r["type_fichier"], []).append(r["producteur"])
+        if r["producteur"] in jamais.get(r["type_fichier"], ()):
             continue
         lues = r["lignes_lues"] or 0
         rows.append({
@@ -114,10 +130,8 @@ def calendrier(livr: pl.DataFrame, manq: pl.DataFrame, deps: dict[str, str]) -> 
         rejet = " (fichier rejeté)" if r["nb_livraisons_rejetees"] else ""
         row[col] = "⚠ " + r["situation"] + rejet
     cols = [fmt.mois_court(m) for m in sorted(months)]
-    jamais: dict[str, list[str]] = {}
-    for (prod, typ), row in cells.items():
-        if est_departement(prod) and row and all(v.startswith("⚠ " + JAMAIS) for v in row.values()):
-            jamais.setdefault(typ, []).append(prod)
+    jamais = jamais_par_type(key for key, row in cells.items()
+                             if row and all(v.startswith("⚠ " + JAMAIS) for v in row.values()))
     out = []
     for (prod, typ), row in sorted(cells.items(), key=lambda kv: (rang_producteur(kv[0][0]), kv[0][1])):
         if prod in jamais.get(typ, ()):
@@ -142,11 +156,12 @@ def manquants_groupes(manq: pl.DataFrame, deps: dict[str, str]) -> pl.DataFrame:
     rows = sorted(g.iter_rows(named=True), key=lambda r: (ordre.get(r["situation"], 9),
                                                           rang_producteur(r["producteur"]), r["type_fichier"]))
     # the départements that never delivered a kind of file: one row per kind, after the others
-    jamais = [r for r in rows if r["situation"] == JAMAIS and est_departement(r["producteur"])]
-    rows = [r for r in rows if r not in jamais]
-    for typ in sorted({r["type_fichier"] for r in jamais}):
-        these = [r for r in jamais if r["type_fichier"] == typ]
-        rows.append({"situation": JAMAIS, "producteur": "", "libelle": sans_livraison([r["producteur"] for r in these]),
+    jamais = jamais_par_type((r["producteur"], r["type_fichier"]) for r in rows if r["situation"] == JAMAIS)
+    groupe = [r for r in rows if r["situation"] == JAMAIS and r["producteur"] in jamais.get(r["type_fichier"], ())]
+    rows = [r for r in rows if r not in groupe]
+    for typ, codes in sorted(jamais.items()):
+        these = [r for r in groupe if r["type_fichier"] == typ]
+        rows.append({"situation": JAMAIS, "producteur": "", "libelle": sans_livraison(codes),
                      "type_fichier": typ, "Mois": max((r["Mois"] for r in these), key=len),
                      "Nombre de mois": max(r["Nombre de mois"] for r in these),
                      "Fichiers reçus mais rejetés": sum(r["Fichiers reçus mais rejetés"] for r in these)})
@@ -253,7 +268,7 @@ def render() -> None:
     brut = queries.etat_producteurs(snapshot.cle, sel_p, sel_t)
     etat = etat_affiche(brut, snapshot, deps)
     if not etat.is_empty():
-        situ = etat_affiche(brut, snapshot, deps, grouper=False)["Situation"]  # counted per producer and file
+        situ = pl.Series(situations(brut, snapshot))  # counted per producer and file, before grouping
         c1, c2, c3, c4 = st.columns(4)
         c1.metric("Fichiers à jour", int((situ == "à jour").sum()))
         c2.metric("Avec des mois manquants", int(situ.str.starts_with("à jour,").sum()))

@@ -58,3 +58,22 @@ def test_departements_that_never_delivered_share_one_row_per_file_after_the_othe
         ("Départements sans aucune livraison (1) : 01", "Accompagnements", "", "⚠ jamais livré"),
         ("Départements sans aucune livraison (3) : 01, 02, 976", "Orientations", "⚠ jamais livré", "⚠ jamais livré"),
     ]
+
+
+def test_situation_table_groups_the_departements_that_never_delivered_and_counts_every_pair():
+    from types import SimpleNamespace
+
+    snap = SimpleNamespace(mois=[date(2024, 5, 1), date(2024, 6, 1)])
+    etat = pl.DataFrame({
+        "producteur": ["02", "35", "caf", "01"], "type_fichier": ["orientations"] * 2 + ["rsa", "orientations"],
+        "dernier_mois": [None, date(2024, 6, 1), date(2024, 5, 1), None], "mois_manquants": [0, 0, 0, 0],
+        "derniere_reception": [None, datetime(2024, 7, 2, 8, 0), datetime(2024, 6, 3, 8, 0), None],
+        "mois_livres": [0, 6, 5, 0], "livraisons_rejetees": [0, 0, 0, 0], "lignes_quarantaine": [0, 0, 0, 0],
+        "lignes_lues": [0, 100, 100, 0]})
+    shown = qualite.etat_affiche(etat, snap, {"35": "Ille-et-Vilaine"})
+    assert shown.select("Producteur", "Fichier", "Situation").rows() == [
+        ("CAF/MSA", "RSA (fichier mensuel)", "en retard de 1 mois"),
+        ("Département 35 – Ille-et-Vilaine", "Orientations", "à jour"),
+        ("Départements sans aucune livraison (2) : 01, 02", "Orientations", "jamais livré"),
+    ]
+    assert qualite.situations(etat, snap) == ["jamais livré", "à jour", "en retard de 1 mois", "jamais livré"]
