@@ -12,7 +12,14 @@ the breakdown rows wait for their masking). Two kinds of yearly figures, two mas
   table's structure (the nation = Σ départements, a région = Σ its départements, bassins within
   départements, the same populations' identities): they are masked by the same audited call,
   socle.masking.mask_with_report, with the year as the period key (`period="annee"`), and the
-  publication gate attacks them the same way.
+  publication gate attacks them the same way. Such a yearly figure is at most the sum of its
+  months (a person counts once a year), and most often equal to it: published beside the
+  published months, it would give a secret month by subtraction. So a yearly quantity whose
+  population is secret in one month of the year at the same coordinates is **guarded**
+  (`with_month_guards`): masked when not 0, and protected whatever its value, so that neither
+  the yearly table nor the months determine it or pin it to fewer than three values (socle.attack).
+  A published yearly inflow figure therefore only ever sums published months (privacy.md: « a
+  yearly figure is never published where it would reveal a masked monthly one »).
 
 The yearly cells are masked once, when a snapshot is published (`store_masked_yearly`, beside the
 monthly masked table): the open data and the dashboards read the same masked yearly table there.
@@ -29,7 +36,7 @@ import polars as pl
 from publication.gate_attack import certify
 from publication.table import CELLS, MASKED_SCHEMA, MASKED_TABLE, PUBLISHED_VENTILATION, territories_of
 from socle.masking import SECRET, StoredPeriods, mask_with_report, primary_secret
-from socle.relations import POPULATIONS_FILE
+from socle.relations import GUARDS, POPULATIONS_FILE, declared
 
 PERIOD = "annee"
 YEARLY_CELLS = [PERIOD if c == "mois" else c for c in CELLS]
@@ -143,6 +150,31 @@ def mask_stocks(stocks: pl.DataFrame, monthly_masked: pl.DataFrame, threshold: i
         statut=pl.when(hit).then(pl.lit(SECRET)).otherwise(pl.col("statut"))).select(YEARLY_CELLS)
 
 
+def with_month_guards(flows: pl.DataFrame, monthly: pl.DataFrame) -> pl.DataFrame:
+    """`flows` (yearly inflow and cohort rows, `annee`) with the guard columns of socle.relations
+    (`garde_numerateur`, `garde_denominateur`): true for a quantity whose population, at the same
+    territory and category, no published cell of `monthly` (the masked monthly table: `mois` a
+    date or `AAAA-MM` text, `statut`) shows in some month of that year."""
+    roles = declared().with_defaults(sorted(set(flows["indicateur"]) | set(monthly["indicateur"]))).roles
+    coords = ["niveau", "code_territoire", "ventilation", "modalite"]
+    month = pl.col("mois")
+    year = (month.dt.year() if monthly.schema["mois"] == pl.Date else month.str.slice(0, 4).cast(pl.Int32))
+    hidden = (monthly.select("indicateur", *coords, "mois", year.cast(pl.Int64).alias(PERIOD),
+                             (pl.col("statut") == SECRET).alias("_secret"))
+              .join(roles, on="indicateur", how="inner")
+              .group_by("population", *coords, "mois", PERIOD).agg(pl.col("_secret").all())
+              .filter("_secret").select("population", *coords, PERIOD).unique()
+              .with_columns(_garde=pl.lit(True)))
+    rows = flows.drop(list(GUARDS.values()), strict=False).with_row_index("_r")
+    guards = (rows.select("_r", "indicateur", *coords, pl.col(PERIOD).cast(pl.Int64))
+              .join(roles, on="indicateur", how="inner")
+              .join(hidden, on=["population", *coords, PERIOD], how="left")
+              .group_by("_r").agg([(pl.col("_garde").fill_null(False) & (pl.col("quantite") == q)).any().alias(col)
+                                   for q, col in GUARDS.items()]))
+    return (rows.join(guards, on="_r", how="left")
+            .with_columns([pl.col(col).fill_null(False) for col in GUARDS.values()]).sort("_r").drop("_r"))
+
+
 def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_indicateurs: pl.DataFrame,
                         dim_territoires: pl.DataFrame, threshold: int,
                         appartenance: pl.DataFrame | None = None,
@@ -156,7 +188,7 @@ def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_
     yearly = yearly.select(YEARLY_CELLS).with_columns(pl.col(PERIOD).cast(pl.Int64))
     is_stock = pl.col("indicateur").is_in(stock_indicators(dim_indicateurs))
     stocks = mask_stocks(yearly.filter(is_stock), monthly_masked.select(CELLS), threshold)
-    flows = yearly.filter(~is_stock)
+    flows = with_month_guards(yearly.filter(~is_stock), monthly_masked.select(CELLS))
     summary: dict = {"cellules_stock": stocks.height,
                      "cellules_stock_masquees": stocks.filter(pl.col("statut") == SECRET).height}
     if flows.height:
@@ -168,7 +200,8 @@ def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_
         if attack_cache is not None:
             certify(flows, report.gate_clear, territories_of(dim_territoires), appartenance, threshold, PERIOD,
                     attack_cache)
-        summary["flux_et_cohortes"] = report.summary()
+        summary["flux_et_cohortes"] = report.summary() | {
+            "quantites_gardees": int(flows.select(pl.sum_horizontal(*GUARDS.values()).sum()).item())}
     else:
         summary["flux_et_cohortes"] = None
     masked = pl.concat([stocks, flows.select(YEARLY_CELLS)])

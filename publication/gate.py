@@ -22,7 +22,9 @@ per checked frame) over what was actually written in the folder:
 The yearly table (indicateurs_annuels.csv / .parquet, publication.annuels), when the export holds
 it, goes through the same checks under the names `annuels_texte`, `annuels_valeurs`,
 `annuels_secret_secondaire`, `annuels_parite` and `annuels_attaque` (the attack of its inflow and
-cohort rows, with the year as the period), plus `annuels_stocks`: no stock yearly figure
+cohort rows, with the year as the period; a yearly quantity whose population is secret in one of
+its months is guarded, publication.annuels.with_month_guards: published, determined or pinned to
+fewer than three values, whatever its value, it is exposed), plus `annuels_stocks`: no stock yearly figure
 published while the monthly cell it copies (December, or the last month of the year in
 indicateurs.csv) is secret (`copie_revelatrice` names it).
 
@@ -182,7 +184,8 @@ def secondary_frame(values: pl.DataFrame, territories: pl.DataFrame) -> pl.DataF
 
 
 HOW = {"determinee": "valeur déterminée exactement",
-       "encadree": "valeur encadrée à moins de trois possibilités"}
+       "encadree": "valeur encadrée à moins de trois possibilités",
+       "publiee": "publiée alors qu'un mois de l'année est secret"}
 
 
 def attack_frame(values: pl.DataFrame, expected: Expected, threshold: int,
@@ -404,7 +407,7 @@ def read_frames(folder: Path, expected: Expected, threshold: int | None = None,
 def yearly_frames(folder: Path, expected: Expected, threshold: int | None, monthly_text: pl.DataFrame,
                   attack_summary: dict) -> dict[str, pd.DataFrame]:
     """The checked frames of the yearly table (publication.annuels); a missing file fails them."""
-    from publication.annuels import exposed_stock_copies, flow_rows
+    from publication.annuels import exposed_stock_copies, flow_rows, with_month_guards
 
     csv_path, parquet_path = folder / "indicateurs_annuels.csv", folder / "indicateurs_annuels.parquet"
     columns, key = _period(COLUMNS, "annee"), _period(KEY, "annee")
@@ -429,7 +432,8 @@ def yearly_frames(folder: Path, expected: Expected, threshold: int | None, month
     frames["annuels_parite"] = parity_frame(text, csv_table(values, expected.decimals_of()), key, columns).to_pandas()
     frames["annuels_stocks"] = exposed_stock_copies(values, monthly_text, expected.yearly_stock).to_pandas()
     if threshold is not None:
-        attacked, summary = attack_frame(flow_rows(values, expected.yearly_stock), expected, threshold, period="annee")
+        flows = with_month_guards(flow_rows(values, expected.yearly_stock), monthly_text)
+        attacked, summary = attack_frame(flows, expected, threshold, period="annee")
         frames["annuels_attaque"] = attacked.to_pandas()
         attack_summary["annuels"] = summary
     else:

@@ -30,6 +30,7 @@ import polars as pl
 
 from socle.attack import GATE_LP_MAX_VARS
 from socle.masking import SECRET, code_fingerprint
+from socle.relations import GUARDS
 
 CACHE_FOLDER = "cache/attaque"  # in $SOCLE_HOME: the gate's attack per period, by content
 
@@ -49,12 +50,14 @@ def _digest(frame: pl.DataFrame | None, extra: str) -> str:
 
 def attacked_form(rows: pl.DataFrame, period: str) -> pl.DataFrame:
     """What the attack reads of `rows` (one period), in canonical order and types: coordinates,
-    numerator and denominator (Float64), secret or not, and the period as text (`AAAA-MM` for a
-    month, whether the rows hold a date, as the snapshot does, or the published text)."""
+    numerator and denominator (Float64), secret or not, the period as text (`AAAA-MM` for a
+    month, whether the rows hold a date, as the snapshot does, or the published text), and the
+    guards of socle.relations when the rows have them (the yearly inflow rows)."""
     p = pl.col(period)
     text = p.dt.strftime("%Y-%m") if rows.schema[period] == pl.Date else p.cast(pl.String)
+    guards = [pl.col(c).cast(pl.Boolean) for c in GUARDS.values() if c in rows.columns]
     out = rows.select(*COORDS, pl.col("numerateur", "denominateur").cast(pl.Float64),
-                      (pl.col("statut") == SECRET).alias(SECRET_FLAG), text.alias(period))
+                      (pl.col("statut") == SECRET).alias(SECRET_FLAG), text.alias(period), *guards)
     return out.sort(out.columns, nulls_last=True)
 
 

@@ -22,8 +22,11 @@ unknowns (union of the equations that link them), the attack finds:
 
 A quantity is **exposed** when the attacker pins it to fewer than three integer values, one of
 which at least lies in 1..threshold − 1 (a quantity proved to be 0, or proved to be ≥ threshold,
-reveals no secret figure). The attack reports what it exposed — never a value — and what it
-checked.
+reveals no secret figure). A **guarded** quantity (a yearly inflow or cohort quantity of a year
+whose same quantity is secret in one of its months, publication.annuels) is exposed whatever its
+value: published, determined, or pinned to fewer than three values, it would give the secret
+months' sum by subtraction from the published months. The attack reports what it exposed — never
+a value — and what it checked.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ BOX = 1e9
 @dataclass
 class Exposure:
     var: int
-    how: str            # "determinee" (exactly) or "encadree" (narrowed to fewer than three values)
+    how: str            # "determinee" (exactly), "encadree" (narrowed to fewer than three values) or
+                        # "publiee" (a guarded quantity that a published cell shows)
     low: float = field(default=0.0, repr=False)    # what the attacker finds (tests only: never printed)
     high: float = field(default=0.0, repr=False)
 
@@ -75,29 +79,36 @@ class AttackReport:
                 "secondes": round(self.seconds, 3)}
 
 
-def _is_exposing(lo: float, hi: float, threshold: int) -> bool:
+def _is_exposing(lo: float, hi: float, threshold: int, guarded: bool = False) -> bool:
     lo_i, hi_i = np.ceil(lo - TOL), np.floor(hi + TOL)
     if hi_i - lo_i + 1 >= 3:
         return False
+    if guarded:   # proved to be 0, its months are 0: no secret figure
+        return hi_i >= 1
     return max(lo_i, 1) <= min(hi_i, threshold - 1)
 
 
 def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
            lp_max_vars: int = LP_MAX_VARS, targets: np.ndarray | None = None,
-           cache: dict | None = None) -> AttackReport:
+           cache: dict | None = None, guarded: np.ndarray | None = None) -> AttackReport:
     """Attack the system. `values`: the published value of every variable (NaN when unknown);
     `hidden`: the variables masked everywhere (unknowns). A variable neither hidden nor published
     (a null figure) voids every equation it is in. `targets` (bool) limits the narrowing to some
     unknowns (default: all). `cache` (a dict kept across calls on the same model and values, as the
     masking does between its rounds) keeps each group's result: a group's system depends only on
-    its set of unknowns."""
+    its set of unknowns. `guarded` (bool): the guarded quantities, exposed whatever their value
+    (a published non-zero one is exposed too)."""
     start = time.perf_counter()
     report = AttackReport()
     n_var = model.n_var
     hidden = np.asarray(hidden, bool)
+    guarded = np.zeros(n_var, bool) if guarded is None else np.asarray(guarded, bool)
     void = ~hidden & np.isnan(values)
     report.unknowns = int(hidden.sum())
+    shown = [Exposure(var=int(j), how="publiee", low=float(values[j]), high=float(values[j]))
+             for j in np.flatnonzero(guarded & ~hidden & (np.nan_to_num(values) > 0))]
     if not report.unknowns:
+        report.exposed = shown
         report.seconds = time.perf_counter() - start
         return report
     r, v, c = model.eq_row, model.eq_var, model.eq_coef
@@ -162,14 +173,14 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
     report.determined = int(determined.sum())
     exposed = {}
     for j in np.flatnonzero(determined):
-        if _is_exposing(solution[j], solution[j], threshold):
+        if _is_exposing(solution[j], solution[j], threshold, guarded[j]):
             exposed[int(j)] = ("determinee", solution[j], solution[j])
     # narrowing by bound propagation, every group whatever its size (sound: the bounds it finds
     # hold the attacker's whole range)
     glo, ghi = _global_bounds(model, hidden, values)
     plo, phi = _propagate(model, hidden, glo, ghi, er, ev, ec, rhs, n_eq)
     for j in hidden_idx:
-        if not determined[j] and _is_exposing(plo[j], phi[j], threshold):
+        if not determined[j] and _is_exposing(plo[j], phi[j], threshold, guarded[j]):
             exposed[int(j)] = ("encadree", plo[j], phi[j])
     # narrowing by linear programming, per group with the inequalities; the unknowns proved to
     # be 0 by the signs alone (a published 0 over hidden children…) need none
@@ -250,12 +261,12 @@ def attack(model: Model, values: np.ndarray, hidden: np.ndarray, threshold: int,
             if wide(i):
                 continue
             lo, hi = (min(ends), max(ends)) if len(ends) == 2 else (seen_lo[i], seen_hi[i])
-            if _is_exposing(lo, hi, threshold) and int(u) not in exposed:
+            if _is_exposing(lo, hi, threshold, guarded[u]) and int(u) not in exposed:
                 exposed[int(u)] = ("encadree", lo, hi)
         if use_lp_cache:
             cache[key] = ({u: w for u, w in exposed.items() if u not in before}, report.lp_vars - lp_vars_before)
-    report.exposed = [Exposure(var=k, how=w, low=round(float(lo), 6), high=round(float(hi), 6))
-                      for k, (w, lo, hi) in sorted(exposed.items())]
+    report.exposed = shown + [Exposure(var=k, how=w, low=round(float(lo), 6), high=round(float(hi), 6))
+                              for k, (w, lo, hi) in sorted(exposed.items())]
     report.seconds = time.perf_counter() - start
     return report
 
@@ -378,10 +389,11 @@ def describe(model: Model, frame: pl.DataFrame, var: int, period: str = "mois") 
 def attack_table(table: pl.DataFrame, territories: pl.DataFrame, appartenance: pl.DataFrame | None,
                  threshold: int, period: str = "mois", lp_max_vars: int = LP_MAX_VARS):
     """Attack a published table (statut `secret` marks masked cells): (report, model)."""
-    from socle.relations import build_model, variable_values
+    from socle.relations import build_model, guarded_variables, variable_values
 
     model = build_model(table, territories, appartenance, period=period)
     secret = (table["statut"] == "secret").to_numpy()
     hidden = hidden_variables(model, secret)
     values = variable_values(model, table, published=pl.Series(~secret))
-    return attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars), model
+    return attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars,
+                  guarded=guarded_variables(model, table)), model

@@ -7,6 +7,9 @@ indicators is one variable) and every relation anyone knows between them.
 - **Primary**: a cell is secret when its count, numerator or denominator is between 1 and
   threshold − 1. The small quantity is **protected**: every cell that shows its population, in
   any indicator, is masked (a population is masked alike in every indicator that shares it).
+- **Guarded** quantities (optional columns of the frame, socle.relations.GUARDS: a yearly quantity
+  whose population is secret in one of its months) are protected like small ones, whatever their
+  value (but 0), and the attack exposes them whatever their value.
 - **Secondary**, until nothing is left to fix:
   1. (fast, per equation) an equation that leaves exactly one non-zero masked quantity gets a
      complement;
@@ -37,7 +40,7 @@ import polars as pl
 import scipy
 
 from socle.attack import GATE_LP_MAX_VARS, LP_MAX_VARS, AttackReport, attack, hidden_variables
-from socle.relations import Model, build_model, variable_values
+from socle.relations import Model, build_model, guarded_variables, variable_values
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ class MaskingReport:
     cells: int = 0
     primary_cells: int = 0          # cells with a small count, numerator or denominator
     masked_cells: int = 0           # every masked cell (primary, complements, shared populations)
-    primary_quantities: int = 0     # small quantities (variables)
+    primary_quantities: int = 0     # small quantities (variables), and guarded ones not 0 (socle.attack)
     complements: int = 0            # quantities masked as complements
     rounds: int = 0
     unresolved: int = 0             # exposed quantities left without a possible complement
@@ -261,7 +264,8 @@ def _mask_period(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
     report = MaskingReport(cells=frame.height)
     model = build_model(frame, territories, appartenance, period=period)
     truth = variable_values(model, frame)
-    masked_cells, protected = plan(model, frame, truth, threshold, report, lp_max_vars, final_lp_max_vars)
+    masked_cells, protected = plan(model, frame, truth, threshold, report, lp_max_vars, final_lp_max_vars,
+                                   guarded_variables(model, frame))
     report.masked_cells = int(masked_cells.sum())
     hit = pl.Series("_m", masked_cells)
     out = frame.with_columns(
@@ -274,8 +278,10 @@ def _mask_period(frame: pl.DataFrame, territories: pl.DataFrame, threshold: int,
 
 
 def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, report: MaskingReport,
-         lp_max_vars: int = LP_MAX_VARS, final_lp_max_vars: int = GATE_LP_MAX_VARS) -> tuple[np.ndarray, np.ndarray]:
-    """(masked cells, protected variables)."""
+         lp_max_vars: int = LP_MAX_VARS, final_lp_max_vars: int = GATE_LP_MAX_VARS,
+         guarded: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(masked cells, protected variables). `guarded`: variables protected whatever their value
+    (socle.attack), when not 0."""
     n_cells = frame.height
     cell = model.cell_var["cellule"].to_numpy()
     var = model.cell_var["var"].to_numpy()
@@ -283,10 +289,11 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
     value = np.nan_to_num(truth)
     small = ~void & (value >= 1) & (value <= threshold - 1)
     primary_rows = frame.select(primary_secret(threshold))[:, 0].to_numpy()
-    protected = small.copy()
-    report.primary_quantities = int(small.sum())
+    guarded = np.zeros(model.n_var, bool) if guarded is None else guarded
+    protected = small | (guarded & (value > 0))
+    report.primary_quantities = int(protected.sum())
     first = np.zeros(n_cells, bool)
-    first[cell[small[var]]] = True
+    first[cell[protected[var]]] = True
     report.primary_cells = int((first | primary_rows).sum())
     r, v, c = model.eq_row, model.eq_var, model.eq_coef
     n_eq = model.n_eq
@@ -342,11 +349,12 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
                 log.debug("masquage, tour %d : %d complément(s) locaux", report.rounds, len(new))
                 continue
         values = np.where(hidden, np.nan, truth)
-        result = attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars, cache=cache)
+        result = attack(model, values, hidden, threshold, lp_max_vars=lp_max_vars, cache=cache, guarded=guarded)
         final = not result.exposed and final_lp_max_vars > lp_max_vars
         if final:
             # what the gate will find: linear programming on the groups too large for the rounds
-            result = attack(model, values, hidden, threshold, lp_max_vars=final_lp_max_vars, cache=final_cache)
+            result = attack(model, values, hidden, threshold, lp_max_vars=final_lp_max_vars, cache=final_cache,
+                            guarded=guarded)
         report.attack = result
         if not result.exposed:
             report.cleared = final

@@ -20,13 +20,17 @@ referential):
 - inequalities: every quantity is ≥ 0, a numerator is ≤ its denominator, a sub-population is
   ≤ its population (`inclus` rows).
 
-Yearly figures (pilotage.md) are not in the model yet (no yearly table exists): `populations.csv`
-already says, in its `annuel` column, how each yearly quantity relates to the months. `decembre`:
-the yearly figure is the figure of the month copied (December, or the last computed month), the
-same variable (give the yearly cell that month's period and the identity follows); `premiere_entree`
-and `cohorte`: the yearly figure ≤ the sum of the months' (a person counts once a year), and for
-the new entrants themselves each month's count ≤ the yearly one (inequalities, not identities:
-a numerator of a later entry is not in the yearly numerator, pilotage.md worked case 5).
+Yearly figures (pilotage.md) are masked as tables of their own (publication.annuels), and
+`populations.csv` says, in its `annuel` column, how each yearly quantity relates to the months.
+`decembre`: the yearly figure is the figure of the month copied (December, or the last computed
+month): it takes that monthly cell's mask. `premiere_entree` and `cohorte`: the yearly figure ≤ the
+sum of the months' (a person counts once a year), and for the new entrants themselves each month's
+count ≤ the yearly one (inequalities, not identities: a numerator of a later entry is not in the
+yearly numerator, pilotage.md worked case 5). These links are not equations of the model: a
+yearly quantity whose population is secret in one of its months is **guarded** instead (optional
+columns `GUARDS` of the frame, `guarded_variables`): the masking protects it whatever its value
+and the attack exposes it when it is published, determined or pinned to fewer than three values,
+so that a published yearly figure only ever sums published months.
 
 The model is built from structure only (indicators, territories, categories, periods present
 in the frame), never from the values, so that the masking (which knows the values) and the
@@ -49,6 +53,7 @@ LINKS_FILE = Path(__file__).with_name("liens_populations.csv")
 ENSEMBLE = "ensemble"
 QUANTITIES = ("numerateur", "denominateur")
 COORDS = ["niveau", "code_territoire", "periode", "ventilation", "modalite"]
+GUARDS = {"numerateur": "garde_numerateur", "denominateur": "garde_denominateur"}  # optional bool columns
 
 
 @dataclass(frozen=True)
@@ -283,4 +288,19 @@ def variable_values(model: Model, frame: pl.DataFrame, published: pl.Series | No
     out = np.full(model.n_var, np.nan)
     ok = ~np.isnan(q)
     out[var[ok]] = q[ok]   # cells that carry the same variable show the same number
+    return out
+
+
+def guarded_variables(model: Model, frame: pl.DataFrame) -> np.ndarray:
+    """The guarded variables (socle.attack): those that a cell of `frame` carries as a quantity
+    whose guard column (`GUARDS`, optional; publication.annuels.with_month_guards) is true."""
+    out = np.zeros(model.n_var, bool)
+    cv = model.cell_var
+    cell, var = cv["cellule"].to_numpy(), cv["var"].to_numpy()
+    quantity = cv["quantite"].to_numpy()
+    for name, column in GUARDS.items():
+        if column in frame.columns:
+            flag = frame[column].fill_null(False).to_numpy()
+            hit = (quantity == name) & flag[cell]
+            out[var[hit]] = True
     return out

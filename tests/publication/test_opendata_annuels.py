@@ -12,7 +12,7 @@ import pytest
 
 from publication import PublicationRefusee, export_opendata
 from publication.annuels import exposed_stock_copies, mask_stocks
-from publication.gate import check_export
+from publication.gate import check_export, yearly_frames
 from publication.opendata import expected_from
 from publication.source import open_snapshot
 from publication.table import indicator_kinds
@@ -46,21 +46,27 @@ def test_yearly_file_first_lines_and_counts(published):
 
 
 def test_yearly_inflows_masked_by_the_same_call(published):
-    """56 shows 4 oriented entrants of 25 (primary); 53 = 35 + 56 with 53 published: 35 (15, the
-    smallest) is masked; B35 = 35 then hides with it, and, the bassins summing to the nation, BX too."""
+    """In January, FR, 53, 35, B13, B35 and BX show a secret orientation rate (numerator and
+    denominator hidden), and FR, 53, 35, B35 and BX a secret mean delay (its denominator hidden):
+    the same yearly quantities are guarded (published beside February, they would give January by
+    subtraction), so masked: 6 rate cells (2 quantities each) and 5 delay cells, 17 quantities.
+    56 shows 4 oriented entrants of 25 (primary). Then FR = B35 + BX + B13 + B84 with B35 = 35 and
+    FR − 35 = 56 + 13 + 84 (published) would pin BX's delay denominator, guarded: B13 (60, the
+    only published term) is its complement. 93, 13, 84, B84 stay published: all their months are."""
     _, folder = published
     text = pl.read_csv(folder / "indicateurs_annuels.csv", infer_schema=False)
     secret = text.filter(pl.col("statut") == "secret")
-    assert sorted(secret.select("indicateur", "code_territoire").rows()) == [
-        ("taux_orientation_15j", "35"), ("taux_orientation_15j", "56"), ("taux_orientation_15j", "B35"),
-        ("taux_orientation_15j", "BX")]
-    assert secret.select("valeur", "numerateur", "denominateur").null_count().row(0) == (4, 4, 4)
+    assert sorted(secret.select("indicateur", "code_territoire").rows()) == sorted(
+        [("taux_orientation_15j", code) for code in ("FR", "53", "35", "56", "B13", "B35", "BX")]
+        + [("delai_orientation_moyen_j", code) for code in ("FR", "53", "35", "B13", "B35", "BX")])
+    assert secret.select("valeur", "numerateur", "denominateur").null_count().row(0) == (13, 13, 13)
     row = text.filter((pl.col("indicateur") == "taux_orientation_15j") & (pl.col("code_territoire") == "13"))
     assert row.select("valeur", "numerateur", "denominateur", "statut").row(0) == ("0.7500", "60", "80", "provisoire")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert (manifest["lignes_annuelles"], manifest["cases_secretes_annuelles"], manifest["lignes_cibles"]) == (33, 4, 22)
+    assert (manifest["lignes_annuelles"], manifest["cases_secretes_annuelles"], manifest["lignes_cibles"]) == (33, 13, 22)
     flows = manifest["masquage_annuel"]["flux_et_cohortes"]
-    assert (flows["cellules"], flows["cellules_secret_primaire"], flows["cellules_masquees"]) == (22, 1, 4)
+    assert (flows["cellules"], flows["cellules_secret_primaire"], flows["cellules_masquees"],
+            flows["quantites_gardees"], flows["quantites_complementaires"]) == (22, 12, 13, 17, 1)
     assert flows["attaque_finale"]["exposees"] == 0
     attack = json.loads((folder / "validation" / "attaque.json").read_text(encoding="utf-8"))
     # the year just masked is not attacked again: the masking's final attack is the gate's
@@ -92,7 +98,8 @@ def test_readme_explains_yearly_figures_targets_and_their_masking(published):
     _, folder = published
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "## Chiffres annuels (`indicateurs_annuels.csv`)" in readme
-    assert "Années couvertes : 2024 ; 33 lignes, dont 4 cases secrètes." in readme
+    assert "Années couvertes : 2024 ; 33 lignes, dont 13 cases secrètes." in readme
+    assert "Il est donc masqué dès que l'un des mois de l'année est secret pour le même territoire" in readme
     assert "## Cibles (`cibles.csv`)" in readme
     assert "Cible atteinte** quand l'écart est ≥ 0 (sens `minimum`) ou ≤ 0 (sens `maximum`)" in readme
     assert "  - Instruction 2023/192, annexe 4, volet 2 §4.2 : Objectif = 100 %" in readme
@@ -199,18 +206,38 @@ def refusal(folder, expected) -> list[str]:
 def test_gate_refuses_a_yearly_table_with_a_visible_secret_cell(published, tmp_path):
     failures = refusal(*tampered_export(published, tmp_path, {"56": ("0.1600", 4, 25)}))
     assert [f.split(" — ")[0] for f in failures] == [
-        "annuels_valeurs : expect_column_values_to_not_be_in_set (column=numerateur)",
-        "annuels_secret_secondaire : expect_column_values_to_be_null (column=groupe_expose)"]
+        "annuels_valeurs : expect_column_values_to_not_be_in_set (column=numerateur)"]
     assert failures[0].endswith("1 ligne(s), ex. 4")
 
 
 def test_gate_attacks_the_yearly_table(published, tmp_path):
-    """35 and B35 (the complements) shown, 56 still secret: 56 = 53 − 35 = 19 − 15 = 4."""
-    failures = refusal(*tampered_export(published, tmp_path, {"35": ("0.5357", 15, 28), "B35": ("0.5357", 15, 28)}))
+    """53 and 35 shown, 56 still secret: 56 = 53 − 35 = 19 − 15 = 4 (its denominator, 25, is no
+    secret); 53 and 35 themselves are guarded (their January is secret): published, each names
+    its two quantities."""
+    folder, expected = tampered_export(published, tmp_path, {"53": ("0.3585", 19, 53), "35": ("0.5357", 15, 28)})
+    failures = refusal(folder, expected)
     attack = [f for f in failures if f.startswith("annuels_attaque")]
-    assert attack == ["annuels_attaque : expect_column_values_to_be_null (column=cellule_exposee) — 1 ligne(s), ex. "
-                      "taux_orientation_15j (numerateur) | departement 56 | 2024 : valeur déterminée exactement"]
+    assert len(attack) == 1 and " — 9 ligne(s), ex. " in attack[0]
     assert not [f for f in failures if f.startswith(("indicateurs_", "attaque", "couverture", "annuels_valeurs"))]
+    # the nine: 35 and 53 published; B35 (= 35) and FR (= 53 + 93) then determined, guarded; 56's numerator
+    frames = yearly_frames(folder, expected, 11, pl.read_csv(folder / "indicateurs.csv", infer_schema=False), {})
+    shown, exact = "publiée alors qu'un mois de l'année est secret", "valeur déterminée exactement"
+    assert sorted(frames["annuels_attaque"]["cellule_exposee"]) == sorted(
+        [f"taux_orientation_15j ({q}) | {t} | 2024 : {how}" for q in ("numerateur", "denominateur")
+         for t, how in (("departement 35", shown), ("region 53", shown), ("bassin B35", exact), ("national FR", exact))]
+        + [f"taux_orientation_15j (numerateur) | departement 56 | 2024 : {exact}"])
+
+
+def test_gate_refuses_a_yearly_figure_that_gives_a_secret_month_by_subtraction(published, tmp_path):
+    """B13's January is secret (20 of 30) and its February published (30 of 40): its yearly figure,
+    published, would give January by subtraction. B13 is not a subtraction of published yearly
+    cells either (13 is not closed: BX spans it), so the gate names B13 alone, both quantities."""
+    failures = refusal(*tampered_export(published, tmp_path, {"B13": ("0.6667", 40, 60)}))
+    attack = [f for f in failures if f.startswith("annuels_attaque")]
+    assert attack == ["annuels_attaque : expect_column_values_to_be_null (column=cellule_exposee) — 2 ligne(s), ex. "
+                      "taux_orientation_15j (numerateur) | bassin B13 | 2024 : publiée alors qu'un mois de l'année "
+                      "est secret, taux_orientation_15j (denominateur) | bassin B13 | 2024 : publiée alors qu'un mois "
+                      "de l'année est secret"]
 
 
 def test_revisions_cover_the_yearly_figures(snapshot):
@@ -230,8 +257,6 @@ def test_revisions_cover_the_yearly_figures(snapshot):
         ("indicateurs_annuels.csv", "taux_orientation_15j", "B84", None, "2024", "0.7000", "0.7200",
          "nouvelle_livraison", first.name),
         ("indicateurs_annuels.csv", "taux_orientation_15j", "84", None, "2024", "0.7000", "0.7200",
-         "nouvelle_livraison", first.name),
-        ("indicateurs_annuels.csv", "taux_orientation_15j", "FR", None, "2024", "0.6230", "0.6284",
          "nouvelle_livraison", first.name),
         ("indicateurs_annuels.csv", "taux_orientation_15j", "93", None, "2024", "0.7308", "0.7385",
          "nouvelle_livraison", first.name)]
@@ -280,13 +305,13 @@ def test_yearly_cells_masked_once_at_the_snapshot_then_read_by_the_open_data(pub
 
     path = make_snapshot(socle_env)
     summary = _store_masked_tables(path)
-    assert (summary["cellules_stock"], summary["cellules_masquees"]) == (11, 4)
+    assert (summary["cellules_stock"], summary["cellules_masquees"]) == (11, 13)
     with duckdb.connect(str(path), read_only=True) as con:
         stored = con.sql("select * from publie.indicateurs_annuels_masques").pl()
     assert stored.height == 33 and set(stored["seuil_secret"].to_list()) == {11}
-    assert sorted(stored.filter(pl.col("statut") == "secret").select("indicateur", "code_territoire").rows()) == [
-        ("taux_orientation_15j", "35"), ("taux_orientation_15j", "56"), ("taux_orientation_15j", "B35"),
-        ("taux_orientation_15j", "BX")]
+    assert sorted(stored.filter(pl.col("statut") == "secret").select("indicateur", "code_territoire").rows()) == sorted(
+        [("taux_orientation_15j", code) for code in ("FR", "53", "35", "56", "B13", "B35", "BX")]
+        + [("delai_orientation_moyen_j", code) for code in ("FR", "53", "35", "B13", "B35", "BX")])
 
     def forbidden(*args, **kwargs):
         raise AssertionError("the open data must read the masked tables of the snapshot, not mask again")
@@ -321,7 +346,9 @@ def test_the_dashboard_cards_show_the_year_beside_the_month_as_the_open_data_doe
 
     assert year_line("13", "taux_orientation_15j") == "Année 2024, de janvier à février : 75,0\u00a0%\u00a0(p)"
     assert year_line("35", "taux_orientation_15j") == "Année 2024, de janvier à février : secret"
-    assert year_line("FR", "delai_orientation_moyen_j") == "Année 2024, de janvier à février : 9,3\u00a0j\u00a0(p)"
+    assert year_line("13", "delai_orientation_moyen_j") == "Année 2024, de janvier à février : 8,3\u00a0j\u00a0(p)"
+    # January is secret for the nation: its yearly figure would give it by subtraction
+    assert year_line("FR", "delai_orientation_moyen_j") == "Année 2024, de janvier à février : secret"
     # the cards' download carries the same yearly figures (bloc « annee », `annee` filled, `mois` empty)
     from dataclasses import replace
 
@@ -337,3 +364,24 @@ def test_the_dashboard_cards_show_the_year_beside_the_month_as_the_open_data_doe
             pl.col("indicateur") == "taux_orientation_15j")
         assert got.select("bloc", "mois", "annee", "valeur", "numerateur", "denominateur", "statut").rows() == [
             ("annee", "", "2024", *want)]
+
+
+def test_month_guards_name_the_yearly_quantities_secret_in_a_month_of_their_year(published):
+    """From the published monthly table: a yearly quantity is guarded when no published cell shows
+    its population in some month of the year (January: the rate's two quantities of FR, 53, 35,
+    B13, B35, BX; the delay's denominator of FR, 53, 35, B35, BX); a population shown by a
+    published cell in every month is not (B13's delay: 13 in January)."""
+    from publication.annuels import with_month_guards
+
+    _, folder = published
+    monthly = pl.read_csv(folder / "indicateurs.csv", infer_schema=False)
+    flows = yearly_frame(indicateurs_frame()).filter(pl.col("indicateur") != "beneficiaires_sdd")
+    guarded = with_month_guards(flows, monthly)
+    assert guarded.columns[-2:] == ["garde_numerateur", "garde_denominateur"]
+    rows = guarded.filter(pl.col("garde_numerateur") | pl.col("garde_denominateur"))
+    assert sorted(rows.select("indicateur", "code_territoire", "garde_numerateur", "garde_denominateur").rows()) == sorted(
+        [("taux_orientation_15j", c, True, True) for c in ("FR", "53", "35", "B13", "B35", "BX")]
+        + [("delai_orientation_moyen_j", c, False, True) for c in ("FR", "53", "35", "B35", "BX")])
+    # the same from the snapshot's masked table (months as dates)
+    dated = monthly.with_columns(pl.col("mois").str.to_date("%Y-%m"))
+    assert with_month_guards(flows, dated).equals(guarded)
