@@ -4,7 +4,8 @@
 
 Reads the current published snapshot ($SOCLE_HOME/snapshots/CURRENT) read-only; every figure is
 masked (secret statistique) as in the open data. Pages: the territory dashboard, one page per
-indicator (from marts.dim_indicateurs), and data quality.
+indicator (from marts.dim_indicateurs), data quality, and the accessibility statement (linked from
+every page by the navigation).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboards/ first on sys.p
 import streamlit as st  # noqa: E402
 
 from dashboards import data, style  # noqa: E402
-from dashboards.ecrans import indicateur, qualite, tableau_de_bord  # noqa: E402
+from dashboards.ecrans import accessibilite, indicateur, qualite, tableau_de_bord  # noqa: E402
 
 st.set_page_config(
     page_title="Socle – indicateurs des comités",
@@ -52,6 +53,7 @@ def pages() -> dict[str, list]:
             for code, libelle in snapshot.indicateurs.select("indicateur", "libelle").iter_rows()]
         out["Qualité des données"] = [st.Page(qualite.render, title="Livraisons et quarantaine",
                                               url_path="qualite")]
+    out[""] = [st.Page(accessibilite.render, title=accessibilite.TITRE_NAVIGATION, url_path="accessibilite")]
     return out
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+from socle.rounding import round_half_up_text
+
 NBSP = "\u00a0"
 MINUS = "\u2212"
 
@@ -44,11 +46,12 @@ def _group(digits: str) -> str:
 
 
 def nombre(x: float | int | None, decimales: int = 0, signe: bool = False) -> str:
-    """12345.6 -> '12 345,6' (no-break spaces); signe=True adds '+' (and a true minus sign)."""
+    """12345.6 -> '12 345,6' (no-break spaces); signe=True adds '+' (and a true minus sign).
+    Rounded as the open data rounds (socle.rounding, ties away from zero: 8.25 -> '8,3')."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
-    neg = x < 0 and round(abs(x), decimales) != 0
-    text = f"{abs(x):.{decimales}f}"
+    text = round_half_up_text(abs(x), decimales)
+    neg = x < 0 and text.strip("0.") != ""
     entier, _, frac = text.partition(".")
     body = _group(entier) + ("," + frac if frac else "")
     if neg:

@@ -15,6 +15,9 @@ NB = "\u00a0"
 def test_numbers_in_french():
     assert fmt.nombre(1234567) == f"1{NB}234{NB}567"
     assert fmt.nombre(12.345, 1) == "12,3"
+    # ties as the open data rounds them (socle.rounding): 8.25 days is « 8,3 » on screen and 8.3 in the CSV
+    assert (fmt.nombre(8.25, 1), fmt.nombre(10.25, 1), fmt.nombre(2.5), fmt.nombre(-0.04, 1, signe=True)) == (
+        "8,3", "10,3", "3", "+0,0")
     assert fmt.nombre(-1500, 0, signe=True) == f"\u22121{NB}500"
     assert fmt.nombre(3, 0, signe=True) == "+3"
     assert fmt.nombre(None) == "—"

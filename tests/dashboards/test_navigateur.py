@@ -254,7 +254,8 @@ def test_accessibility_in_chromium(serveur):
     """French page, skip link first, keyboard-reachable table, named charts; axe-core (pinned in
     tests/dashboards/axe/package.json, installed by `npm ci --prefix tests/dashboards/axe`): no
     critical and no serious violation on every page: the home page, a département, a bassin, an
-    indicator's page for a département, and the data-quality page."""
+    indicator's page for a département, the data-quality page and the accessibility statement,
+    which the navigation links from every page under the wording the law asks for."""
     from playwright.sync_api import sync_playwright
 
     if not AXE.exists():
@@ -268,7 +269,8 @@ def test_accessibility_in_chromium(serveur):
     pages = [(url, tableau), (f"{url}/?niveau=departement&code=35", tableau),
              (f"{url}/?niveau=bassin&code={bassin}", (".socle-carte", chart)),   # no sub-territory
              (f"{url}/taux_orientation_15j?niveau=departement&code=35", ("#evolution-indicateur", chart)),
-             (f"{url}/qualite", ("#bassins", "[data-testid=stDataFrame]"))]
+             (f"{url}/qualite", ("#bassins", "[data-testid=stDataFrame]")),
+             (f"{url}/accessibilite", ("#etat-de-conformite",))]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
@@ -278,6 +280,8 @@ def test_accessibility_in_chromium(serveur):
                 for selector in attendus:
                     page.wait_for_selector(selector)
                 page.wait_for_selector("#socle-evitement", state="attached")
+                lien = page.get_by_role("link", name="Accessibilité : non conforme")
+                assert lien.count() == 1 and lien.get_attribute("href").endswith("/accessibilite")
                 assert page.evaluate("() => document.documentElement.lang") == "fr"
                 # the first Tab reaches the skip link, which moves the focus to the main content
                 page.locator("body").focus()

@@ -210,3 +210,23 @@ def test_quality_page_flags_a_file_with_many_quarantined_rows(instantane):
 def test_quality_page_without_warning_shows_no_warning_section(instantane):
     at = lancer_qualite()
     assert not any(h.value == "Avertissements qualité" for h in at.header)
+
+
+def test_accessibility_statement_names_its_status_the_checked_pages_and_the_contact(monkeypatch):
+    """Issue #19: the « déclaration d'accessibilité » (RGAA model): its status (no audit yet: « non
+    conforme »), the pages the browser test checks with axe-core, the contact of the settings, the
+    Défenseur des droits."""
+    monkeypatch.setenv("SOCLE_OPENDATA_CONTACT", "socle@example.gouv.fr")
+    script = (f"import sys\nsys.path.insert(0, {str(PROJET)!r})\n"
+              "from dashboards.ecrans import accessibilite\naccessibilite.render()\n")
+    at = AppTest.from_string(script, default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "<h1" in text and "Déclaration d&#x27;accessibilité" in text
+    assert [line for line in text.splitlines() if line.startswith("## ")] == [
+        "## État de conformité", "## Résultats des tests", "## Contenus non accessibles",
+        "## Établissement de cette déclaration", "## Retour d'information et contact", "## Voies de recours"]
+    assert "sont **non conformes** au référentiel général d'amélioration de\nl'accessibilité (RGAA), version 4.1.2" in text
+    assert "- la page « Livraisons et quarantaine » (qualité des données) ;\n- cette déclaration." in text
+    assert "<socle@example.gouv.fr>." in text and "09 69 39 00 00" in text
