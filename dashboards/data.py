@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from publication.annuels import masked_yearly_cells, read_indicateurs_annuels, snapshot_masked_yearly
+from publication.annuels import masked_yearly
 from publication.table import snapshot_masked_cells
 from socle import snapshot
 from socle.parameters import parameter
@@ -158,13 +158,8 @@ def _annuels_masques(con, seuil: int, masque: pl.DataFrame, indicateurs: pl.Data
                      appartenance: pl.DataFrame) -> pl.DataFrame | None:
     """The yearly cells masked at the snapshot's publication (the open data's), or masked now by the
     same call when the snapshot holds none for this threshold; None without a yearly mart."""
-    stored = snapshot_masked_yearly(con, seuil)
-    if stored is not None:
-        return stored[0]
-    annuels = read_indicateurs_annuels(con)
-    if annuels is None:
-        return None
-    return masked_yearly_cells(annuels, masque, indicateurs, territoires, seuil, appartenance)[0]
+    result = masked_yearly(con, seuil, masque, indicateurs, territoires, appartenance)
+    return None if result is None else result[0]
 
 
 def courant() -> Snapshot | None:

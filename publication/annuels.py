@@ -107,6 +107,24 @@ def snapshot_masked_yearly(con, threshold: int) -> tuple[pl.DataFrame, dict] | N
     return stored.drop("seuil_secret"), summary
 
 
+def masked_yearly(con, threshold: int, monthly_masked: pl.DataFrame, dim_indicateurs: pl.DataFrame,
+                  dim_territoires: pl.DataFrame, appartenance: pl.DataFrame | None = None, *,
+                  stored: bool = True, cache: Path | None = None,
+                  attack_cache: Path | None = None) -> tuple[pl.DataFrame, dict] | None:
+    """(masked yearly cells, masking summary) of the snapshot open on `con`: as stored at its
+    publication for `threshold` (`stored`), else masked now by `masked_yearly_cells` from
+    `monthly_masked`; None when the snapshot has no yearly mart. The open data and the dashboards
+    read the yearly figures through this one function."""
+    kept = snapshot_masked_yearly(con, threshold) if stored else None
+    if kept is not None:
+        return kept
+    yearly = read_indicateurs_annuels(con)
+    if yearly is None:
+        return None
+    return masked_yearly_cells(yearly, monthly_masked, dim_indicateurs, dim_territoires, threshold, appartenance,
+                               cache=cache, attack_cache=attack_cache)
+
+
 def yearly_kinds(dim_indicateurs: pl.DataFrame) -> dict[str, str]:
     """indicateur → how its yearly figure is made (`stock`, `flux`, `cohorte`): the dimension's
     chiffre_annuel when it has it, else socle/populations.csv (`decembre` → stock)."""

@@ -29,8 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from publication import atomic
-from publication.annuels import (masked_yearly_cells, read_indicateurs_annuels, snapshot_masked_yearly,
-                                 stock_indicators, write_yearly)
+from publication.annuels import masked_yearly, stock_indicators, write_yearly
 from publication.cibles import cibles_table, read_cibles, write_cibles
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
 from publication.gate_attack import CACHE_FOLDER
@@ -216,18 +215,15 @@ def _yearly(snapshot: Snapshot, indicateurs: pl.DataFrame, table: pl.DataFrame, 
             attack_cache: Path | None = None):
     """(yearly table, its text, masking summary) or (None, None, None) without the yearly mart.
     The stock figures take the mask of the monthly cells of the published monthly table (publication.annuels)."""
-    yearly = read_indicateurs_annuels(snapshot.con)
-    if yearly is None:
-        return None, None, None
     monthly_masked = extra.get("masked")
-    stored = snapshot_masked_yearly(snapshot.con, threshold) if monthly_masked is not None else None
-    if stored is not None:  # masked at the snapshot's publication, from the same monthly masked table
-        masked, summary = stored
-    else:
-        if monthly_masked is None:  # a test's masker: the published monthly table, its months as dates again
-            monthly_masked = table.with_columns(pl.col("mois").str.to_date("%Y-%m")).select(CELLS)
-        masked, summary = masked_yearly_cells(yearly, monthly_masked, dim_indicateurs, dim_territoires, threshold,
-                                              appartenance, cache=cache, attack_cache=attack_cache)
+    stored = monthly_masked is not None  # masked at the snapshot's publication, from the same monthly table
+    if monthly_masked is None:  # a test's masker: the published monthly table, its months as dates again
+        monthly_masked = table.with_columns(pl.col("mois").str.to_date("%Y-%m")).select(CELLS)
+    result = masked_yearly(snapshot.con, threshold, monthly_masked, dim_indicateurs, dim_territoires, appartenance,
+                           stored=stored, cache=cache, attack_cache=attack_cache)
+    if result is None:
+        return None, None, None
+    masked, summary = result
     published = neutralise(labelled(masked, dim_indicateurs, dim_territoires, appartenance, period="annee"))
     return published, csv_table(published, decimals), summary
 
