@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
+import time
 from pathlib import Path
 
 import polars as pl
@@ -37,6 +39,8 @@ from publication.gate_attack import certify
 from publication.table import CELLS, MASKED_SCHEMA, MASKED_TABLE, PUBLISHED_VENTILATION, territories_of
 from socle.masking import SECRET, StoredPeriods, mask_with_report, primary_secret
 from socle.relations import GUARDS, POPULATIONS_FILE, declared
+
+log = logging.getLogger(__name__)
 
 PERIOD = "annee"
 YEARLY_CELLS = [PERIOD if c == "mois" else c for c in CELLS]
@@ -201,8 +205,10 @@ def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_
     stock figures take their monthly cell's mask, inflow and cohort figures are masked as a
     table of their own (socle.masking, period `annee`). `cache`: a folder keeping each year's
     masked inflow rows by fingerprint (socle.masking.StoredPeriods): a year whose rows did not
-    change is not masked again. `attack_cache`: the gate's attack cache, where the masking leaves
+    change is not masked again, and the years of earlier maskings that this one did not use are
+    deleted from it. `attack_cache`: the gate's attack cache, where the masking leaves
     its final attack of the years it masked (publication.gate_attack.certify)."""
+    started = time.time()
     yearly = yearly.select(YEARLY_CELLS).with_columns(pl.col(PERIOD).cast(pl.Int64))
     is_stock = pl.col("indicateur").is_in(stock_indicators(dim_indicateurs))
     stocks = mask_stocks(yearly.filter(is_stock), monthly_masked.select(CELLS), threshold)
@@ -215,6 +221,7 @@ def masked_yearly_cells(yearly: pl.DataFrame, monthly_masked: pl.DataFrame, dim_
                                          period=PERIOD, reuse=stored)
         if stored is not None:
             stored.keep(flows, report.fingerprints, PERIOD)
+            log.info("masquage annuel : %d année(s) d'anciens masquages retirée(s) du cache", stored.prune(started))
         if attack_cache is not None:
             certify(flows, report.gate_clear, territories_of(dim_territoires), appartenance, threshold, PERIOD,
                     attack_cache)

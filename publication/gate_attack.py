@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from socle.attack import GATE_LP_MAX_VARS
-from socle.masking import SECRET, code_fingerprint
+from socle.masking import SECRET, code_fingerprint, prune_unused
 from socle.relations import GUARDS
 
 CACHE_FOLDER = "cache/attaque"  # in $SOCLE_HOME: the gate's attack per period, by content
@@ -85,6 +85,7 @@ def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenan
         path = cache / f"{key}.json" if cache is not None else None
         if path is not None and path.is_file():
             found = json.loads(path.read_text(encoding="utf-8")) | {"_repris": True}   # its time is not spent now
+            os.utime(path)   # used now: `prune` keeps it
             summary["periodes_reprises"] += 1
         else:
             report, model = attack_table(rows, territories, appartenance, threshold, period=period,
@@ -101,6 +102,13 @@ def attack_by_period(values: pl.DataFrame, territories: pl.DataFrame, appartenan
         summary["plus_grand_groupe"] = max(summary["plus_grand_groupe"], found["resume"].get("plus_grand_groupe", 0))
     summary["secondes"] = round(summary["secondes"], 3)
     return exposed, summary
+
+
+def prune(cache: Path, since: float) -> int:
+    """After a gate that passed: delete the periods' results that it did not read since `since`
+    (a time.time() taken before the masking of the snapshot it checked): the next gate can only
+    reuse the results of periods whose published rows do not change. Returns how many."""
+    return prune_unused(cache, "*.json", since)
 
 
 def _keep(path: Path, found: dict) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -32,7 +33,7 @@ from publication import atomic
 from publication.annuels import masked_yearly, stock_indicators, write_yearly
 from publication.cibles import cibles_table, read_cibles, write_cibles
 from publication.gate import Expected, PublicationRefusee, check_export, month_range
-from publication.gate_attack import CACHE_FOLDER
+from publication.gate_attack import CACHE_FOLDER, prune as prune_attack_cache
 from publication.licence import publisher
 from publication.manifest import deliveries, file_entries, manifest, write_manifest
 from publication.no_change import NOTHING_NEW, differences
@@ -317,11 +318,15 @@ def _export(settings: Settings, root: Path, day: date, threshold: int | None, ma
             log.info("%s (la publication %s reste la dernière)", NOTHING_NEW, previous.name)
             return Exported(previous, False, NOTHING_NEW)
         report = settings.logs / "publication" / f"{day.isoformat()}_{stamp}"
+        gate_started = time.time()
         try:
             check_export(building, expected, threshold, data_docs=report / "data_docs")
         except PublicationRefusee as refused:
             kept = _keep_report(settings, building, report, refused=True)
             raise PublicationRefusee(refused.failures, kept / "validation") from None
+        if expected.attack_cache is not None:
+            log.info("contrôle : %d résultat(s) d'attaque d'anciennes publications retiré(s) du cache",
+                     prune_attack_cache(expected.attack_cache, gate_started))
         _keep_report(settings, building, report, refused=False)
         atomic.fsync_tree(building)
         final = root / name

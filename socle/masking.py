@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -179,7 +180,10 @@ class StoredPeriods:
 
     def get(self, digest: str) -> pl.DataFrame | None:
         path = self.folder / f"{digest}.parquet"
-        return pl.read_parquet(path) if path.is_file() else None
+        if not path.is_file():
+            return None
+        os.utime(path)   # used now: `prune` keeps it
+        return pl.read_parquet(path)
 
     def __bool__(self) -> bool:
         return True
@@ -192,6 +196,22 @@ class StoredPeriods:
                 tmp = path.with_name(f".{path.name}.tmp")
                 rows.write_parquet(tmp)
                 tmp.replace(path)
+
+    def prune(self, since: float) -> int:
+        """Delete the periods neither read nor written since `since` (a time.time()): those of
+        earlier maskings, which the next masking by difference cannot reuse. Returns how many."""
+        return prune_unused(self.folder, "*.parquet", since)
+
+
+def prune_unused(folder: Path, pattern: str, since: float) -> int:
+    """Delete the files of `folder` matching `pattern` last used (modified or touched) before
+    `since`; returns how many. The caches by content touch a file each time they read it."""
+    gone = 0
+    for path in folder.glob(pattern) if folder.is_dir() else []:
+        if path.stat().st_mtime < since:
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone
 
 
 def _periods(indexed: pl.DataFrame, period: str):

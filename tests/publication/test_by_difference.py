@@ -148,3 +148,26 @@ def test_the_readme_vintage_is_all_that_may_differ():
     c = b.replace("| x |", "| y |")
     assert readme_without_vintage(a) == readme_without_vintage(b) == "\nIntro.\n\n## Fichiers\n\n| x |"
     assert readme_without_vintage(c) != readme_without_vintage(a)
+
+
+def test_the_caches_keep_only_what_the_last_publication_used(snapshot):
+    """cache/attaque (the gate's result per period) and cache/masquage_annuel (the yearly inflow
+    rows masked, per year) keep what the last publication read or wrote, not every period ever
+    published: February's figure of Morbihan changes, so February's and the year's earlier
+    entries go; January's stays (its published rows did not change)."""
+    from publication import export_opendata
+
+    attaque, annuel = snapshot.home / "cache" / "attaque", snapshot.home / "cache" / "masquage_annuel"
+    export_opendata(snapshot, date(2024, 3, 5))
+    first = {p.name for p in attaque.glob("*.json")}
+    first_years = {p.name for p in annuel.glob("*.parquet")}
+    assert (len(first), len(first_years)) == (3, 1)   # 2024-01, 2024-02, 2024; 2024
+    changed = ((pl.col("indicateur") == "taux_orientation_15j") & (pl.col("code_territoire") == "56")
+               & (pl.col("mois") == date(2024, 2, 1)))
+    ind = indicateurs_frame().with_columns(numerateur=pl.when(changed).then(3).otherwise(pl.col("numerateur")),
+                                           valeur=pl.when(changed).then(3 / 30).otherwise(pl.col("valeur")))
+    make_snapshot(snapshot, indicateurs=ind)
+    export_opendata(snapshot, date(2024, 4, 2))
+    second = {p.name for p in attaque.glob("*.json")}
+    second_years = {p.name for p in annuel.glob("*.parquet")}
+    assert (len(second), len(first & second), len(second_years), len(first_years & second_years)) == (3, 1, 1, 0)
