@@ -1,11 +1,16 @@
 # socle — `make run` runs the pipeline on the sample, `make test` runs the tests.
 # Both set everything up first on a fresh machine.
+#
+# `make run` reads data/echantillon: data/sample's three départements, fifteen months and producers'
+# mess at ten times its scale (about 26,000 CAF rows a month), generated at the first `make run`
+# (deterministic: seed 42, about 2 s; 35 MB, so not committed). The tests read data/sample.
 
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
 DSFR_FONT := dashboards/static/node_modules/@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2
+ECHANTILLON := data/echantillon
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -14,9 +19,12 @@ export SPARK_LOCAL_IP := 127.0.0.1
 
 .PHONY: run test install system-deps dsfr dbt-parse bench dashboard dagster clean
 
-run: install
-	$(PY) -m synthetic --out data/sample --manifest data/sample.manifest.json --restore-mtimes
-	$(PY) -m orchestration run
+run: install $(ECHANTILLON).manifest.json
+	SOCLE_LANDING_DIR=$(ECHANTILLON) $(PY) -m orchestration run
+
+$(ECHANTILLON).manifest.json: | $(STAMP)
+	$(PY) -m synthetic --out $(ECHANTILLON) --scale 0.2 --mess --seed 42 --force --manifest $@.tmp > /dev/null
+	mv $@.tmp $@
 
 test: install system-deps
 	$(PY) -m pytest
@@ -52,11 +60,11 @@ dsfr:
 dashboard: install dsfr
 	$(PY) -m orchestration dashboard
 
-dagster: install
-	$(PY) -m orchestration dagster
+dagster: install $(ECHANTILLON).manifest.json
+	SOCLE_LANDING_DIR=$(ECHANTILLON) $(PY) -m orchestration dagster
 
 bench: install
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf var
+	rm -rf var $(ECHANTILLON) $(ECHANTILLON).manifest.json

@@ -498,3 +498,20 @@ def test_sample_breaks_the_contract_only_where_recorded():
         broken, _ = check_file(SAMPLE, f)
         found |= {(f["path"], line, rule) for line, rule in broken}
     assert found == expected
+
+
+def test_the_make_run_sample_is_the_test_sample_ten_times_larger(tmp_path):
+    """`make run` reads data/echantillon, which it generates (Makefile): data/sample's
+    départements, months, seed and producers' mess at ten times the scale, with the sizes the
+    README gives (33,712 persons, 150 files, 489,285 rows)."""
+    recipe = re.search(r"-m synthetic --out \$\(ECHANTILLON\) (.*?) --manifest", (ROOT / "Makefile").read_text())
+    assert recipe is not None and recipe.group(1) == "--scale 0.2 --mess --seed 42 --force"
+    sample = json.loads(SAMPLE_MANIFEST.read_text(encoding="utf-8"))
+    p = sample["parameters"]
+    assert p["scale"] * 10 == pytest.approx(0.2)
+    big = generate(tmp_path, p["departements"], p["debut"], p["fin"], 42, 0.2, True, None)
+    assert (big["world"]["persons"], big["totals"]["files"], big["totals"]["rows"]) == (33_712, 150, 489_285)
+    assert (sample["world"]["persons"], sample["totals"]["rows"]) == (3_384, 48_961)
+    rules = lambda m: sorted((e["rule"], e["file"]) for e in m["mess"])  # noqa: E731
+    assert rules(big) == rules(sample) and len(big["mess"]) == 45
+    assert {f["path"] for f in big["files"]} == {f["path"] for f in sample["files"]}
