@@ -12,9 +12,10 @@ the breakdown rows wait for their masking). Two kinds of yearly figures, two mas
   table's structure (the nation = Σ départements, a région = Σ its départements, bassins within
   départements, the same populations' identities): they are masked by the same audited call,
   socle.masking.mask_with_report, with the year as the period key (`period="annee"`), and the
-  publication gate attacks them the same way. Such a yearly figure is at most the sum of its
-  months (a person counts once a year), and most often equal to it: published beside the
-  published months, it would give a secret month by subtraction. So a yearly quantity whose
+  publication gate attacks them the same way. Such a yearly figure is most often exactly the
+  sum of its months (a person counts once a year; a cohort's earliest record may lie in a month
+  not computed, so it is not a bound either way): published beside the published months, it
+  would give a secret month by subtraction. So a yearly quantity whose
   population is secret in one month of the year at the same coordinates is **guarded**
   (`with_month_guards`): masked when not 0, and protected whatever its value, so that neither
   the yearly table nor the months determine it or pin it to fewer than three values (socle.attack).

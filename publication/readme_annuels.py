@@ -51,9 +51,9 @@ def yearly_masking() -> list[str]:
         "somme de ses départements, bassins compris dans un département, mêmes populations partagées entre "
         "indicateurs) : ils sont masqués par la même règle (secret primaire puis secondaire, l'année tenant "
         "lieu de mois), et le contrôle de publication les attaque de la même façon. Un chiffre annuel "
-        "d'entrées ou de cohorte vaut au plus la somme de ses mois (une personne compte une fois dans "
-        "l'année), et le plus souvent exactement cette somme : publié à côté des mois publiés, il donnerait "
-        "par soustraction un mois secret. Il est donc masqué dès que l'un des mois de l'année est secret "
+        "d'entrées ou de cohorte est le plus souvent exactement la somme de ses mois (une personne y compte "
+        "une fois dans l'année) : publié à côté des mois publiés, il donnerait par soustraction un mois "
+        "secret. Il est donc masqué dès que l'un des mois de l'année est secret "
         "pour le même territoire (sauf s'il vaut 0), et protégé comme un secret quelle que soit sa valeur : "
         "ni la table annuelle ni les mois ne permettent de le retrouver ou de l'encadrer à moins de trois "
         "valeurs. Un chiffre annuel d'entrées publié ne somme donc que des mois publiés.",

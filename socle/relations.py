@@ -23,10 +23,11 @@ referential):
 Yearly figures (pilotage.md) are masked as tables of their own (publication.annuels), and
 `populations.csv` says, in its `annuel` column, how each yearly quantity relates to the months.
 `decembre`: the yearly figure is the figure of the month copied (December, or the last computed
-month): it takes that monthly cell's mask. `premiere_entree` and `cohorte`: the yearly figure ≤ the
-sum of the months' (a person counts once a year), and for the new entrants themselves each month's
-count ≤ the yearly one (inequalities, not identities: a numerator of a later entry is not in the
-yearly numerator, pilotage.md worked case 5). These links are not equations of the model: a
+month): it takes that monthly cell's mask. `premiere_entree` and `cohorte`: the yearly figure is
+most often the sum of the months' (a person counts once a year), but not always, nor bounded by it
+(a numerator of a later entry is not in the yearly numerator, pilotage.md worked case 5; a cohort's
+earliest record of the year may lie in a month not computed; a région counts twice a person who
+entered two of its départements). These links are not equations of the model: a
 yearly quantity whose population is secret in one of its months is **guarded** instead (optional
 columns `GUARDS` of the frame, `guarded_variables`): the masking protects it whatever its value
 and the attack exposes it when it is published, determined or pinned to fewer than three values,
