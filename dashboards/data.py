@@ -52,6 +52,7 @@ class Snapshot:
     mois: list[date] = field(default_factory=list)   # months computed, oldest first
     cibles: pl.DataFrame | None = None  # marts.cibles (targets of monthly figures), None when absent
     annuels: pl.DataFrame | None = None  # marts.indicateurs_annuels, masked, `ensemble` rows; None when absent
+    ventilations: pl.DataFrame | None = None  # marts.indicateurs, masked, the published breakdown rows
 
     @property
     def path(self) -> Path:
@@ -151,7 +152,8 @@ def charger(cle: SnapshotKey) -> Snapshot:
     mois = sorted(figures["mois"].unique().to_list())
     return Snapshot(cle=cle, publie_le=_publie_le(Path(cle.path)), indicateurs=indicateurs,
                     territoires=territoires, appartenance=appartenance, figures=figures, mois=mois,
-                    cibles=cibles, annuels=annuels.filter(ensemble) if annuels is not None else None)
+                    cibles=cibles, annuels=annuels.filter(ensemble) if annuels is not None else None,
+                    ventilations=masque.filter(~ensemble))
 
 
 def _annuels_masques(con, seuil: int, masque: pl.DataFrame, indicateurs: pl.DataFrame, territoires: pl.DataFrame,

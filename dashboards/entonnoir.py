@@ -27,9 +27,10 @@ ETAPES = (
 )
 PARCOURS = ("taux_premier_rdv_30j", "delai_premier_rdv_moyen_j", "delai_premier_rdv_median_j")
 NON_CALCULE = "non calculé"
-ANCIENNETE = ("La répartition des personnes en attente d'orientation selon l'ancienneté de leur droit n'est pas "
-              "affichée : les chiffres ventilés ne sont pas encore soumis au secret statistique, seuls les chiffres "
-              "d'ensemble sont publiés.")
+ANCIENNETE = ("La répartition des personnes en attente d'orientation selon l'ancienneté de leur droit est "
+              "publiée pour la France seulement, sur la page de l'indicateur « Bénéficiaires soumis aux droits "
+              "et devoirs en attente d'orientation » (rubrique Répartitions) ; celles des autres territoires ne "
+              "le sont pas encore.")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import polars as pl
 from publication.readme_annuels import FILE_ROW_TARGETS, FILE_ROWS_YEARLY, targets_section, yearly_masking, yearly_section
 from publication.licence import readme_section
 from publication.schema import DESCRIPTIONS
-from publication.table import COLUMNS, indicator_kinds
+from publication import ventilations
+from publication.table import BREAKDOWN_LEVELS, COLUMNS, indicator_kinds
 from socle import quality
 from socle.settings import DEFAULT_OPENDATA_PRODUCER
 
@@ -149,7 +150,9 @@ def render(*, day: date, folder_name: str | None = None, built_at: str, table: p
         *[f"| `{c}` | {_cell(DESCRIPTIONS[c])} |" for c in COLUMNS],
         "",
         "La clé d'une ligne est (`indicateur`, `niveau`, `code_territoire`, `mois`, `ventilation`, "
-        "`modalite`). Aujourd'hui seule la ventilation `ensemble` (toute la population) est publiée.",
+        "`modalite`).",
+        "",
+        *ventilations.readme_lines(BREAKDOWN_LEVELS),
         "",
         "Une `valeur` vide se lit sans calcul dans `motif_valeur_vide` : `secret` (case masquée), `sans_objet` "
         "(aucune personne dans la population de référence du taux ou du délai : dénominateur nul) ou "

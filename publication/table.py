@@ -63,6 +63,7 @@ def territories_of(dim_territoires: pl.DataFrame) -> pl.DataFrame:
 CELLS = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite", "numerateur",
          "denominateur", "valeur", "statut"]
 PUBLISHED_VENTILATION = "ensemble"  # see read_indicateurs
+BREAKDOWN_LEVELS = ("national",)  # levels whose breakdown rows are published (read_indicateurs)
 MASKED_SCHEMA = "publie"
 MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
 MASKING_REPORT = "rapport_masquage"  # in the snapshot: one row, the masking's summary (JSON)
@@ -89,9 +90,14 @@ def read_indicateurs(con, catalog: str | None = None) -> pl.DataFrame:
     hence the dashboards): the one reader of the mart for publication. `catalog`: the attached
     snapshot's name, None for the snapshot open on `con`."""
     prefix = f"{catalog}." if catalog else ""
-    # Only the `ensemble` rows for now: the breakdown rows (ventilation other than 'ensemble') wait
-    # for their masking (#20) before anything public shows them.
-    return con.sql(f"select * from {prefix}marts.indicateurs where ventilation = '{PUBLISHED_VENTILATION}'").pl()
+    # The `ensemble` rows of every level, and the breakdown rows (pilotage.md) of the nation,
+    # masked with them by the same call. The other levels' breakdown rows are not published yet:
+    # with the régions', the masking of data/sample leaves 2 exposures that no complement settles
+    # (May 2024, région 93, organisme référent CCAS); with every level, a month holds twenty times
+    # more cells and leaves more (docs/performance.md).
+    levels = ", ".join(f"'{level}'" for level in BREAKDOWN_LEVELS)
+    return con.sql(f"select * from {prefix}marts.indicateurs where ventilation = '{PUBLISHED_VENTILATION}' "
+                   f"or niveau in ({levels})").pl()
 
 
 def previous_masking(con, previous: str | None = PREVIOUS) -> dict[str, pl.DataFrame] | None:

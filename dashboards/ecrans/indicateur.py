@@ -13,6 +13,8 @@ import streamlit as st
 from dashboards import couverture, graphiques, queries, selection, style
 from dashboards import formatting as fmt
 from dashboards.ecrans import commun
+from publication import ventilations
+from publication.table import BREAKDOWN_LEVELS
 
 NATURE = {"effectif": "un effectif (nombre de personnes)", "taux": "une part, affichée en pourcentage",
           "delai_moyen": "un délai moyen, en jours", "delai_median": "un délai médian, en jours"}
@@ -46,6 +48,55 @@ def _chiffres(snapshot, sel: selection.Selection, r: dict) -> None:
                   + ". Points creux : chiffres provisoires ; trait interrompu : mois masqué ou sans objet.")
     st.vega_lite_chart(spec=graphiques.evolution(serie, typ, lib, lib_parent), width="stretch",
                        alt=graphiques.texte_alternatif(serie, r["libelle"], typ, lib))
+    _repartitions(snapshot, sel, code, typ, lib)
+
+
+def repartitions(snapshot, niveau: str, code_territoire: str, mois, indicateur: str) -> list[tuple[str, pl.DataFrame]]:
+    """(label of the breakdown, its rows in the seed's order) of an indicator, territory and month:
+    the published (masked) breakdown rows, labelled from the seed `ventilations`."""
+    rows = snapshot.ventilations if snapshot.ventilations is not None else pl.DataFrame()
+    if rows.is_empty():
+        return []
+    rows = rows.filter((pl.col("indicateur") == indicateur) & (pl.col("niveau") == niveau)
+                       & (pl.col("code_territoire") == code_territoire) & (pl.col("mois") == mois))
+    labelled = rows.join(ventilations.labels(), on=["ventilation", "modalite"], how="left").sort(
+        "ordre_ventilation", "ordre_modalite", nulls_last=True)
+    return [(group["libelle_ventilation"][0] or name, group)
+            for (name,), group in labelled.group_by("ventilation", maintain_order=True)]
+
+
+def _repartitions(snapshot, sel: selection.Selection, code: str, typ: str, lib: str) -> None:
+    st.header("Répartitions", anchor="repartitions")
+    if sel.niveau not in BREAKDOWN_LEVELS:
+        style.legende("Les répartitions (sexe, âge, ancienneté du droit, organisme référent…) sont publiées pour "
+                      "la France ; celles des régions, des départements et des bassins ne le sont pas encore.")
+        return
+    blocs = repartitions(snapshot, sel.niveau, sel.code, sel.mois, code)
+    if not blocs:
+        style.legende("Aucune répartition n'est publiée pour cet indicateur.")
+        return
+    style.legende("Les catégories d'une répartition s'additionnent au chiffre d'ensemble ; « secret » : case "
+                  "masquée (secret statistique), avec celles qui permettraient de la recalculer.")
+    for titre, rows in blocs:
+        caption = f"{titre} — {lib}, {fmt.mois_long(sel.mois)}"
+        body = "".join(
+            f'<tr><th scope="row">{escape(m or "")}</th>'
+            f'<td>{escape(fmt.cellule(v["valeur"], v["statut"], typ, v["denominateur"]))}</td>'
+            f'<td>{escape(_quantites(v))}</td><td>{escape(fmt.statut(v["statut"]))}</td></tr>'
+            for m, v in zip(rows["libelle_modalite"].fill_null(rows["modalite"]), rows.iter_rows(named=True)))
+        st.markdown(f"### {escape(titre)}")
+        st.markdown(f'<div class="socle-table-cadre" tabindex="0" role="region" aria-label="{escape(caption)}">'
+                    f'<table class="socle-table socle-repartition"><caption>{escape(caption)}</caption><thead><tr>'
+                    f'<th scope="col">Catégorie</th><th scope="col">Chiffre</th>'
+                    f'<th scope="col">Numérateur / dénominateur</th><th scope="col">Statut</th></tr></thead>'
+                    f'<tbody>{body}</tbody></table></div>', unsafe_allow_html=True)
+
+
+def _quantites(v: dict) -> str:
+    if v["statut"] == fmt.SECRET:
+        return "secret"
+    num, den = v["numerateur"], v["denominateur"]
+    return " / ".join(fmt.nombre(x) for x in (num, den) if x is not None) or "—"
 
 
 def render(code: str) -> None:

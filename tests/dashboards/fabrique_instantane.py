@@ -377,3 +377,19 @@ def _quality(con, rng: random.Random, deps: list[str], mois: list[date]) -> None
     if manquantes:
         _insert(con, "fct_livraisons_manquantes", manquantes)
     _insert(con, "fct_liaison", liaison)
+
+
+def ajouter_repartition(path: Path, indicateur: str, mois: date, ventilation: str, effectifs: dict[str, int],
+                        reste: str) -> int:
+    """Add to marts.indicateurs of the snapshot at `path` the national rows of a breakdown of a count
+    beside its `ensemble` row: `effectifs` (modalite → count) and `reste`, the category holding the
+    rest of the `ensemble` count; returns that count."""
+    with duckdb.connect(str(path)) as con:
+        total = con.execute("select numerateur from marts.indicateurs where indicateur = ? and niveau = 'national' "
+                            "and mois = ? and ventilation = 'ensemble'", [indicateur, mois]).fetchone()[0]
+        for modalite, n in {reste: total - sum(effectifs.values()), **effectifs}.items():
+            con.execute("insert into marts.indicateurs by name select * replace (? as ventilation, ? as modalite, "
+                        "? as numerateur, ?::double as valeur) from marts.indicateurs where indicateur = ? "
+                        "and niveau = 'national' and mois = ? and ventilation = 'ensemble'",
+                        [ventilation, modalite, n, n, indicateur, mois])
+    return total

@@ -16,13 +16,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from dashboards import formatting as fmt
-from fabrique_instantane import INDICATEURS, build
+from fabrique_instantane import INDICATEURS, ajouter_repartition, build
 from outils_tableaux import PROJET, figure, masque
 
 CHROMIUM = "/usr/bin/chromium"
@@ -57,6 +58,8 @@ def serveur(tmp_path):
     """Streamlit on a free port against a sample snapshot; always stopped at teardown."""
     home = tmp_path / "home"
     instantane = build(home, petits={"2B": 0.01, "2A": 0.2})
+    # a national breakdown (the hand-made mart has none): the stock of June 2024 by sex
+    ajouter_repartition(instantane.path, "beneficiaires_sdd", date(2024, 6, 1), "sexe", {"M": 40, "inconnu": 4}, "F")
     port = _free_port()
     env = {**os.environ, "SOCLE_HOME": str(home), "SOCLE_LANDING_DIR": str(tmp_path / "landing"),
            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
@@ -254,7 +257,8 @@ def test_accessibility_in_chromium(serveur):
     """French page, skip link first, keyboard-reachable table, named charts; axe-core (pinned in
     tests/dashboards/axe/package.json, installed by `npm ci --prefix tests/dashboards/axe`): no
     critical and no serious violation on every page: the home page, a département, a bassin, an
-    indicator's page for a département, the data-quality page and the accessibility statement,
+    indicator's page for a département, the data-quality page, the accessibility statement and an
+    indicator's page for the nation with its breakdown table,
     which the navigation links from every page under the wording the law asks for."""
     from playwright.sync_api import sync_playwright
 
@@ -270,7 +274,8 @@ def test_accessibility_in_chromium(serveur):
              (f"{url}/?niveau=bassin&code={bassin}", (".socle-carte", chart)),   # no sub-territory
              (f"{url}/taux_orientation_15j?niveau=departement&code=35", ("#evolution-indicateur", chart)),
              (f"{url}/qualite", ("#bassins", "[data-testid=stDataFrame]")),
-             (f"{url}/accessibilite", ("#etat-de-conformite",))]
+             (f"{url}/accessibilite", ("#etat-de-conformite",)),
+             (f"{url}/beneficiaires_sdd?niveau=national&mois=2024-06", (".socle-table", ".socle-repartition", chart))]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from html import escape, unescape
 
 import duckdb
@@ -10,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import formatting as fmt
-from fabrique_instantane import INDICATEURS, build
+from fabrique_instantane import INDICATEURS, ajouter_repartition, build
 from outils_tableaux import PROJET
 
 
@@ -230,3 +232,27 @@ def test_accessibility_statement_names_its_status_the_checked_pages_and_the_cont
     assert "sont **non conformes** au référentiel général d'amélioration de\nl'accessibilité (RGAA), version 4.1.2" in text
     assert "- la page « Livraisons et quarantaine » (qualité des données) ;\n- cette déclaration." in text
     assert "<socle@example.gouv.fr>." in text and "09 69 39 00 00" in text
+
+
+# the nation's June 2024 stock by sex, beside its `ensemble` row (F: the rest)
+REPARTITION = {"M": 40, "inconnu": 4}
+
+
+def test_indicator_page_shows_the_breakdowns_of_the_nation_masked_and_says_where_there_are_none(instantane):
+    """Issue #19: the breakdown view. The nation's June 2024 stock split by sex (M: 40, F: the rest,
+    rows added to the hand-made mart): published, in the seed's order and labels; a second split
+    holding a small count (`inconnu`: 4) is masked with its complement. A département says that
+    its breakdowns are not published yet."""
+    total = ajouter_repartition(instantane.path, "beneficiaires_sdd", date(2024, 6, 1), "sexe", REPARTITION, "F")
+    at = lancer_indicateur("beneficiaires_sdd", niveau="national", code="FR", mois="2024-06")
+    assert "Répartitions" in [h.value for h in at.header]
+    tables = [unescape(m.value) for m in at.markdown if "socle-repartition" in m.value]
+    assert len(tables) == 1 and "<caption>Sexe — France, juin 2024</caption>" in tables[0]
+    cells = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td>', tables[0])
+    # inconnu (4) is secret, and so is the smallest other category (M: 40), which would give it back
+    assert cells == [("Femmes", fmt.nombre(total - 44), fmt.nombre(total - 44)), ("Hommes", "secret", "secret"),
+                     ("Non renseigné", "secret", "secret")]
+    at = lancer_indicateur("beneficiaires_sdd", niveau="departement", code="35", mois="2024-06")
+    text = unescape("\n".join(m.value for m in at.markdown))
+    assert "celles des régions, des départements et des bassins ne le sont pas encore" in text
+    assert not [m for m in at.markdown if "socle-repartition" in m.value]

@@ -1,0 +1,40 @@
+"""The breakdowns (pilotage.md: `ventilation`, `modalite`) as people read them: their labels and
+order, read from the dbt seed `ventilations` (the one place they are written), for the open data's
+README and the dashboards."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+
+from socle.settings import DBT_PROJECT_DIR
+
+SEED = DBT_PROJECT_DIR / "seeds" / "parametres" / "ventilations.csv"
+
+
+@cache
+def labels() -> pl.DataFrame:
+    """ventilation, ordre_ventilation, libelle_ventilation, modalite, ordre_modalite, libelle_modalite."""
+    return pl.read_csv(SEED, schema_overrides={"modalite": pl.String}).sort("ordre_ventilation", "ordre_modalite")
+
+
+def readme_lines(levels: tuple[str, ...]) -> list[str]:
+    """The open data README's paragraph and table on the breakdown rows published at `levels`."""
+    names = {"national": "la France", "region": "les régions", "departement": "les départements",
+             "bassin": "les bassins"}
+    where = " et ".join(names[level] for level in levels)
+    others = [names[level] for level in names if level not in levels]
+    rest = (", ".join(others[:-1]) + " et " + others[-1]) if len(others) > 1 else "".join(others)
+    rows = (labels().group_by("ventilation", "ordre_ventilation", "libelle_ventilation", maintain_order=True)
+            .agg((pl.lit("`") + pl.col("modalite") + pl.lit("` ") + pl.col("libelle_modalite")).str.join(", ")))
+    return [
+        f"Les lignes `ensemble` (toute la population) sont publiées à tous les niveaux ; les répartitions "
+        f"(ventilations) le sont pour {where} : leurs catégories s'additionnent exactement à la ligne "
+        "`ensemble` du même indicateur, territoire et mois, et sont masquées avec elle (secret statistique "
+        "ci-dessous)." + (f" Celles qui concernent {rest} ne sont pas encore publiées." if others else ""),
+        "",
+        "| `ventilation` | signification | `modalite` |",
+        "|---|---|---|",
+        *[f"| `{v}` | {label} | {mods} |" for v, _o, label, mods in rows.iter_rows()],
+    ]
