@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from dashboards import cibles, fenetres
 from dashboards import formatting as fmt
+from publication.table import BREAKDOWN_LEVELS
+from publication.ventilations import levels_text
 
 # (step, label, count indicator, count column, rate indicator, what the rate is a share of)
 ETAPES = (
@@ -28,9 +30,9 @@ ETAPES = (
 PARCOURS = ("taux_premier_rdv_30j", "delai_premier_rdv_moyen_j", "delai_premier_rdv_median_j")
 NON_CALCULE = "non calculé"
 ANCIENNETE = ("La répartition des personnes en attente d'orientation selon l'ancienneté de leur droit est "
-              "publiée pour la France seulement, sur la page de l'indicateur « Bénéficiaires soumis aux droits "
-              "et devoirs en attente d'orientation » (rubrique Répartitions) ; celles des autres territoires ne "
-              "le sont pas encore.")
+              f"publiée pour {levels_text(BREAKDOWN_LEVELS)[0]} seulement, sur la page de l'indicateur "
+              "« Bénéficiaires soumis aux droits et devoirs en attente d'orientation » (rubrique Répartitions) ; "
+              "celles des autres territoires ne le sont pas encore.")
 
 
 @dataclass(frozen=True)

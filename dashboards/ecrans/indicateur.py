@@ -68,8 +68,9 @@ def repartitions(snapshot, niveau: str, code_territoire: str, mois, indicateur: 
 def _repartitions(snapshot, sel: selection.Selection, code: str, typ: str, lib: str) -> None:
     st.header("Répartitions", anchor="repartitions")
     if sel.niveau not in BREAKDOWN_LEVELS:
-        style.legende("Les répartitions (sexe, âge, ancienneté du droit, organisme référent…) sont publiées pour "
-                      "la France ; celles des régions, des départements et des bassins ne le sont pas encore.")
+        where, rest = ventilations.levels_text(BREAKDOWN_LEVELS)
+        style.legende(f"Les répartitions (sexe, âge, ancienneté du droit, organisme référent…) sont publiées pour "
+                      f"{where} ; celles qui concernent {rest} ne le sont pas encore.")
         return
     blocs = repartitions(snapshot, sel.niveau, sel.code, sel.mois, code)
     if not blocs:
