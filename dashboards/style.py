@@ -48,7 +48,7 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
   padding: .5rem 1rem; margin: .5rem 0 1rem 0; color: {GRIS['50']}; }}
 .socle-info {{ border-left: 4px solid {BLEU_FRANCE}; background: {GRIS['975']}; padding: .5rem 1rem;
   margin: .5rem 0 1rem 0; color: {GRIS['50']}; }}
-.socle-table-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; }}
+.socle-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; }}
 .socle-table {{ border-collapse: collapse; width: 100%; font-size: .95rem; }}
 .socle-table caption {{ caption-side: top; text-align: left; font-weight: 700; padding: .25rem 0 .5rem 0;
   color: {GRIS['50']}; }}
@@ -64,8 +64,7 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-table td.socle-td-provisoire {{ color: #B34000; }}
 .socle-parcours {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem;
   margin: .5rem 0 1rem 0; }}
-.socle-etapes-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; max-width: 80rem; }}
-.socle-etapes-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
+.socle-etapes-cadre {{ max-width: 80rem; }}
 .socle-etapes {{ border-collapse: collapse; width: 100%; font-size: .95rem; }}
 .socle-etapes caption {{ caption-side: top; text-align: left; font-weight: 700; padding: .25rem 0 .5rem 0;
   color: {GRIS['50']}; }}
@@ -77,7 +76,7 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-etapes td.socle-td-provisoire {{ color: #B34000; }}
 .socle-note {{ font-size: .8rem; color: {GRIS['425']}; font-weight: 400; }}
 .socle-texte {{ font-size: 1.05rem; line-height: 1.6; max-width: 60rem; }}
-.socle-table-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
+.socle-cadre:focus-visible {{ outline: 3px solid {BLEU_FRANCE}; outline-offset: 2px; }}
 .socle-evitement {{ position: fixed; left: .5rem; top: -4rem; z-index: 1000000; padding: .5rem 1rem;
   background: #fff; color: {BLEU_FRANCE}; font-weight: 700; border: 2px solid {BLEU_FRANCE}; }}
 .socle-evitement:focus {{ top: .5rem; }}
@@ -216,6 +215,18 @@ def carte(r: dict, libelle_parent: str | None, mois) -> str:
             f'data-statut="{escape(statut or "")}">'
             f'<h3>{escape(r["libelle"])}{badge(statut) if attendu is None else ""}</h3>{valeur_html}'
             f'{cible_html}{"".join(lignes)}{comp_html}</div>')
+
+
+def tableau(titre: str, entetes: list[str], corps: str, classe: str = "socle-table") -> str:
+    """An accessible HTML table: its caption, the column headers (plain text, given a scope, or `<th>`
+    cells as they are) and the rows' HTML (the caller escapes what it puts in either). A wide table
+    scrolls sideways inside its frame, so the frame takes the keyboard focus and bears the table's
+    name (RGAA 7.3, axe-core's `scrollable-region-focusable`)."""
+    th = "".join(h if h.startswith("<th") else f'<th scope="col">{escape(h)}</th>' for h in entetes)
+    cadre = f"socle-cadre {classe.split()[0]}-cadre"
+    return (f'<div class="{cadre}" tabindex="0" role="region" aria-label="{escape(titre)}">'
+            f'<table class="{classe}"><caption>{escape(titre)}</caption>'
+            f'<thead><tr>{th}</tr></thead><tbody>{corps}</tbody></table></div>')
 
 
 def grille(cartes_html: list[str], classe: str = "socle-grille") -> None:

@@ -23,10 +23,8 @@ def tableau_html(liste: list[entonnoir.Etape], titre: str) -> str:
                     f'<td data-colonne="part">{escape(part)}</td>'
                     f'<td data-colonne="statut">{escape(e.statut_texte)}</td>'
                     f'<td data-colonne="cible">{escape(e.cible_texte or "—")}</td></tr>')
-    return (f'<div class="socle-etapes-cadre" tabindex="0" role="region" aria-label="{escape(titre)}">'
-            f'<table class="socle-etapes"><caption>{escape(titre)}</caption>'
-            f'<thead><tr><th scope="col">Étape</th><th scope="col">Personnes</th><th scope="col">Part</th>'
-            f'<th scope="col">Statut</th><th scope="col">Cible de la part</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+    return style.tableau(titre, ["Étape", "Personnes", "Part", "Statut", "Cible de la part"], "".join(body),
+                         classe="socle-etapes")
 
 
 def render(cartes: pl.DataFrame, lib: str, lib_parent: str | None, mois) -> None:

@@ -86,11 +86,8 @@ def _repartitions(snapshot, sel: selection.Selection, code: str, typ: str, lib: 
             f'<td>{escape(_quantites(v))}</td><td>{escape(fmt.statut(v["statut"]))}</td></tr>'
             for m, v in zip(rows["libelle_modalite"].fill_null(rows["modalite"]), rows.iter_rows(named=True)))
         st.markdown(f"### {escape(titre)}")
-        st.markdown(f'<div class="socle-table-cadre" tabindex="0" role="region" aria-label="{escape(caption)}">'
-                    f'<table class="socle-table socle-repartition"><caption>{escape(caption)}</caption><thead><tr>'
-                    f'<th scope="col">Catégorie</th><th scope="col">Chiffre</th>'
-                    f'<th scope="col">Numérateur / dénominateur</th><th scope="col">Statut</th></tr></thead>'
-                    f'<tbody>{body}</tbody></table></div>', unsafe_allow_html=True)
+        st.markdown(style.tableau(caption, ["Catégorie", "Chiffre", "Numérateur / dénominateur", "Statut"], body,
+                                  classe="socle-table socle-repartition"), unsafe_allow_html=True)
 
 
 def _quantites(v: dict) -> str:

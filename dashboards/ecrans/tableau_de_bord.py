@@ -62,8 +62,8 @@ def tableau_sous_territoires(snapshot: Snapshot, long: pl.DataFrame, tri: str = 
 def tableau_html(snapshot: Snapshot, heads: list[str], rows: list[dict], titre: str) -> str:
     """An accessible HTML table (caption, header cells with scope) in the DSFR look."""
     inds = snapshot.indicateurs.select("indicateur", "libelle").rows()
-    th = "".join(f'<th scope="col" title="{escape(lib)}" data-indicateur="{escape(c)}">{escape(h)}</th>'
-                 for (c, lib), h in zip(inds, heads))
+    th = [f'<th scope="col" title="{escape(lib)}" data-indicateur="{escape(c)}">{escape(h)}</th>'
+          for (c, lib), h in zip(inds, heads)]
     body = []
     for r in rows:
         cross = (f'<br><span class="socle-note">à cheval sur {escape(r["autres"])}</span>' if r["autres"] else "")
@@ -75,10 +75,7 @@ def tableau_html(snapshot: Snapshot, heads: list[str], rows: list[dict], titre: 
             tds.append(f'<td class="{cls}" data-indicateur="{escape(c)}">{escape(cell["texte"])}</td>')
         body.append(f'<tr data-code="{escape(r["code"])}"><th scope="row">{escape(r["territoire"])}{cross}</th>'
                     f'{"".join(tds)}</tr>')
-    # the table scrolls sideways inside its frame: the frame takes the keyboard focus (and is named)
-    return (f'<div class="socle-table-cadre" tabindex="0" role="region" aria-label="{escape(titre)}">'
-            f'<table class="socle-table"><caption>{escape(titre)}</caption>'
-            f'<thead><tr><th scope="col">Territoire</th>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+    return style.tableau(titre, ["Territoire", *th], "".join(body))
 
 
 def _cartes(snapshot: Snapshot, sel: selection.Selection, lib_parent: str | None) -> pl.DataFrame:
