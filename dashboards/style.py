@@ -1,5 +1,6 @@
-"""The look of French public services (DSFR colours, square shapes, Arial when Marianne is absent),
-and the HTML of the indicator cards. Every text put into HTML goes through `html.escape`."""
+"""The look of French public services: the DSFR's stylesheets and components (tables, badges,
+callouts, alerts), its colours and Marianne (Arial when absent), and the HTML of the indicator
+cards. Every text put into HTML goes through `html.escape`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ ROUGE_MARIANNE = "#E1000F"
 GRIS = {"50": "#161616", "200": "#3A3A3A", "425": "#666666", "625": "#929292", "900": "#DDDDDD",
         "950": "#EEEEEE", "975": "#F6F6F6"}
 POLICE = 'Marianne, Arial, "Helvetica Neue", Helvetica, sans-serif'
+
+# The DSFR's own stylesheets (its core and the components the screens use: tables, badges, callouts,
+# alerts), served by Streamlit from dashboards/static where `make` installs the package
+# (dashboards/static/package.json). Without them (no npm), the rules of CSS below still give the look.
+DSFR = "app/static/node_modules/@gouvfr/dsfr/dist"
+DSFR_CSS = ("core/core.min.css", "component/badge/badge.min.css", "component/callout/callout.min.css",
+            "component/alert/alert.min.css", "component/table/table.min.css")
+FEUILLES_DSFR = "<style>" + "".join(f'@import url("{DSFR}/{f}");' for f in DSFR_CSS) + "</style>"
 
 CSS = f"""
 <style>
@@ -44,10 +53,6 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-ligne b {{ color: {GRIS['50']}; }}
 .socle-comparaison {{ border-top: 1px solid {GRIS['950']}; margin-top: .5rem; padding-top: .4rem; }}
 .socle-legende {{ font-size: .9rem; color: {GRIS['200']}; }}
-.socle-avertissement {{ border-left: 4px solid {ROUGE_MARIANNE}; background: {GRIS['975']};
-  padding: .5rem 1rem; margin: .5rem 0 1rem 0; color: {GRIS['50']}; }}
-.socle-info {{ border-left: 4px solid {BLEU_FRANCE}; background: {GRIS['975']}; padding: .5rem 1rem;
-  margin: .5rem 0 1rem 0; color: {GRIS['50']}; }}
 .socle-cadre {{ overflow-x: auto; margin: .5rem 0 1rem 0; }}
 .socle-table {{ border-collapse: collapse; width: 100%; font-size: .95rem; }}
 .socle-table caption {{ caption-side: top; text-align: left; font-weight: 700; padding: .25rem 0 .5rem 0;
@@ -112,6 +117,7 @@ ACCESSIBILITE = """<script>
 
 
 def appliquer() -> None:
+    st.html(FEUILLES_DSFR)
     st.html(CSS)
     st.html(ACCESSIBILITE, unsafe_allow_javascript=True)
 
@@ -124,9 +130,13 @@ def bandeau(titre: str, sous_titre: str) -> None:
 
 
 def encadre(texte: str, kind: str = "info") -> None:
-    """A DSFR-like callout; `texte` is escaped."""
-    cls = "socle-avertissement" if kind == "avertissement" else "socle-info"
-    st.markdown(f'<div class="{cls}" role="note">{escape(fmt.typographie(texte))}</div>', unsafe_allow_html=True)
+    """The DSFR's callout (information) or small warning alert; `texte` is escaped."""
+    texte = escape(fmt.typographie(texte))
+    if kind == "avertissement":
+        html = f'<div class="fr-alert fr-alert--warning fr-alert--sm socle-avertissement" role="note"><p>{texte}</p></div>'
+    else:
+        html = f'<div class="fr-callout socle-info" role="note"><p class="fr-callout__text">{texte}</p></div>'
+    st.markdown(html, unsafe_allow_html=True)
 
 
 def legende(html_text: str) -> None:
@@ -136,9 +146,9 @@ def legende(html_text: str) -> None:
 
 def badge(statut: str | None) -> str:
     if statut == fmt.PROVISOIRE:
-        return '<span class="socle-badge socle-badge-provisoire">provisoire</span>'
+        return '<span class="fr-badge fr-badge--sm fr-badge--warning socle-badge socle-badge-provisoire">provisoire</span>'
     if statut == fmt.SECRET:
-        return '<span class="socle-badge socle-badge-secret">secret statistique</span>'
+        return '<span class="fr-badge fr-badge--sm fr-badge--no-icon socle-badge socle-badge-secret">secret statistique</span>'
     return ""
 
 
@@ -223,10 +233,11 @@ def tableau(titre: str, entetes: list[str], corps: str, classe: str = "socle-tab
     scrolls sideways inside its frame, so the frame takes the keyboard focus and bears the table's
     name (RGAA 7.3, axe-core's `scrollable-region-focusable`)."""
     th = "".join(h if h.startswith("<th") else f'<th scope="col">{escape(h)}</th>' for h in entetes)
-    cadre = f"socle-cadre {classe.split()[0]}-cadre"
-    return (f'<div class="{cadre}" tabindex="0" role="region" aria-label="{escape(titre)}">'
-            f'<table class="{classe}"><caption>{escape(titre)}</caption>'
-            f'<thead><tr>{th}</tr></thead><tbody>{corps}</tbody></table></div>')
+    cadre = f"fr-table__container socle-cadre {classe.split()[0]}-cadre"
+    return (f'<div class="fr-table fr-table--sm fr-table--bordered"><div class="fr-table__wrapper">'
+            f'<div class="{cadre}" tabindex="0" role="region" aria-label="{escape(titre)}">'
+            f'<div class="fr-table__content"><table class="{classe}"><caption>{escape(titre)}</caption>'
+            f'<thead><tr>{th}</tr></thead><tbody>{corps}</tbody></table></div></div></div></div>')
 
 
 def grille(cartes_html: list[str], classe: str = "socle-grille") -> None:

@@ -19,6 +19,7 @@ PAGES_CONTROLEES = (
     "le tableau de bord d'un bassin d'emploi",
     "la page d'un indicateur pour un département",
     "la page « Livraisons et quarantaine » (qualité des données)",
+    "la page d'un indicateur pour la France, avec ses répartitions",
     "cette déclaration",
 )
 
@@ -56,9 +57,10 @@ critères du RGAA : il ne remplace pas un audit.
   tableur), et ceux des cartes se téléchargent en CSV depuis la page.
 - Les listes de choix, curseurs et onglets sont les composants de Streamlit : ils se manient au
   clavier, mais n'ont pas été audités avec un lecteur d'écran.
-- L'apparence imite le Système de design de l'État (police Marianne, couleurs) sans en charger la
-  feuille de style, qui redessinerait les composants de Streamlit : les composants du DSFR ne sont
-  donc pas repris tels quels.
+- Le Système de design de l'État (DSFR) est chargé (sa feuille de style de base, la police Marianne) et
+  ses composants sont repris pour les tableaux, les badges, les mises en avant et les alertes ; les
+  cartes des indicateurs, l'en-tête et la navigation restent ceux du socle et de Streamlit, qui ne
+  suivent pas les gabarits du DSFR.
 
 ## Établissement de cette déclaration
 

@@ -230,7 +230,9 @@ def test_accessibility_statement_names_its_status_the_checked_pages_and_the_cont
         "## État de conformité", "## Résultats des tests", "## Contenus non accessibles",
         "## Établissement de cette déclaration", "## Retour d'information et contact", "## Voies de recours"]
     assert "sont **non conformes** au référentiel général d'amélioration de\nl'accessibilité (RGAA), version 4.1.2" in text
-    assert "- la page « Livraisons et quarantaine » (qualité des données) ;\n- cette déclaration." in text
+    assert ("- la page « Livraisons et quarantaine » (qualité des données) ;\n"
+            "- la page d'un indicateur pour la France, avec ses répartitions ;\n- cette déclaration.") in text
+    assert "ses composants sont repris pour les tableaux, les badges, les mises en avant et les alertes" in text
     assert "<socle@example.gouv.fr>." in text and "09 69 39 00 00" in text
 
 

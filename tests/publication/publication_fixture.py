@@ -140,6 +140,40 @@ def cibles_frame(indicateurs: pl.DataFrame) -> pl.DataFrame:
                     sens=pl.lit("minimum"), source=pl.lit(CIBLE_SOURCE)))
 
 
+_REGION = {code: region for niveau, code, _l, region, _d in TERRITOIRES if niveau == "departement"}
+
+
+def with_sexe_breakdown(ind: pl.DataFrame) -> pl.DataFrame:
+    """The mart `ind` plus a `sexe` breakdown of every row: in each département, H holds
+    min(3, q) of each quantity q and F the rest (a count's or rate's value follows); a région's and the nation's categories are the
+    sums of their départements' (bassins: the département rule, never published)."""
+    small = lambda c: pl.min_horizontal(pl.col(c), pl.lit(3, pl.Int64))  # noqa: E731
+    base = ind.filter(pl.col("niveau").is_in(["departement", "bassin"])).with_columns(
+        h_num=small("numerateur"), h_den=small("denominateur"))
+    deps = base.filter(pl.col("niveau") == "departement").with_columns(
+        code_region=pl.col("code_territoire").replace_strict(_REGION))
+    regions = deps.group_by("indicateur", "mois", "code_region").agg(pl.col("h_num", "h_den").sum()).rename(
+        {"code_region": "code_territoire"}).with_columns(niveau=pl.lit("region"))
+    nation = deps.group_by("indicateur", "mois").agg(pl.col("h_num", "h_den").sum()).with_columns(
+        code_territoire=pl.lit("FR"), niveau=pl.lit("national"))
+    keys = ["indicateur", "niveau", "code_territoire", "mois"]
+    h = pl.concat([base.select(*keys, "h_num", "h_den"), regions.select(*keys, "h_num", "h_den"),
+                   nation.select(*keys, "h_num", "h_den")])
+    null_if = lambda c, h: pl.when(pl.col(c).is_null()).then(None).otherwise(h)  # noqa: E731
+    rows = ind.join(h, on=keys, how="left")
+    men = rows.with_columns(modalite=pl.lit("H"), numerateur=null_if("numerateur", pl.col("h_num")),
+                            denominateur=null_if("denominateur", pl.col("h_den")))
+    women = rows.with_columns(modalite=pl.lit("F"), numerateur=pl.col("numerateur") - pl.col("h_num"),
+                              denominateur=pl.col("denominateur") - pl.col("h_den"))
+    # a category's value from its own quantities (a count, a rate); a mean delay keeps the ensemble's
+    valeur = (pl.when(pl.col("numerateur").is_not_null() & pl.col("denominateur").is_null())
+              .then(pl.col("numerateur").cast(pl.Float64))
+              .when(pl.col("numerateur").is_not_null() & (pl.col("denominateur") > 0))
+              .then(pl.col("numerateur") / pl.col("denominateur")).otherwise(pl.col("valeur")))
+    parts = [p.with_columns(ventilation=pl.lit("sexe"), valeur=valeur).select(ind.columns) for p in (women, men)]
+    return pl.concat([ind, *parts])
+
+
 def livraisons_frame(livraisons=LIVRAISONS, replaced=()) -> pl.DataFrame:
     rows = []
     for id_, type_, prod, mois, sha in livraisons:

@@ -9,7 +9,7 @@ import polars as pl
 
 from publication import export_opendata
 from publication.revisions import compute_revisions, replaced_months
-from publication_fixture import LIVRAISONS, indicateurs_frame, livraisons_frame, make_snapshot
+from publication_fixture import LIVRAISONS, indicateurs_frame, livraisons_frame, make_snapshot, with_sexe_breakdown
 
 DAY1, DAY2 = date(2024, 3, 5), date(2024, 4, 2)
 
@@ -66,6 +66,30 @@ def test_revisions_between_two_publications(snapshot):
     assert "Publication précédente : 2024-03-05-01 (9 chiffres révisés" in (second / "README.md").read_text(encoding="utf-8")
     assert (snapshot.opendata / "latest").readlink().name == "2024-04-02-01"
     assert (first / "indicateurs.csv").exists()  # earlier publications stay
+
+
+def test_revisions_cover_the_breakdown_rows(snapshot):
+    """The same two publications with the nation's `sexe` breakdown (H: 3 of each département's
+    quantity, F the rest). January's CAF file re-sent: the stock of 13 gains one person, so F of
+    the nation goes from 465 − 12 = 453 to 454 (correction); February's rates mature and 35 gains
+    an oriented entrant: F's numerator goes from 89 − 12 = 77 to 78 (maturite). H does not move
+    and is not listed; every other category of the two files is unchanged or secret in both."""
+    make_snapshot(snapshot, indicateurs=with_sexe_breakdown(indicateurs_frame()))
+    export_opendata(snapshot, DAY1)
+    redelivered = [l for l in LIVRAISONS if l[0] != "L-rsa-2024-01"] + [
+        ("L-rsa-2024-01-bis", "rsa", "caf", "2024-01-01", "f" * 64)]
+    make_snapshot(snapshot, indicateurs=with_sexe_breakdown(second_snapshot_mart()), livraisons=livraisons_frame(
+        redelivered, replaced=[("L-rsa-2024-01", "rsa", "caf", "2024-01-01", "b" * 64, "L-rsa-2024-01-bis")]))
+    second = export_opendata(snapshot, DAY2)
+    revisions = pl.read_csv(second / "revisions.csv", infer_schema=False).filter(pl.col("ventilation") == "sexe")
+    got = {(r["indicateur"], r["code_territoire"], r["mois"], r["modalite"]): (
+        r["numerateur_precedent"], r["numerateur_nouveau"], r["denominateur_precedent"], r["denominateur_nouveau"],
+        r["statut_precedent"], r["statut_nouveau"], r["motif"]) for r in revisions.iter_rows(named=True)}
+    assert got == {
+        ("beneficiaires_sdd", "FR", "2024-01", "F"): ("453", "454", None, None, "definitif", "definitif", "correction"),
+        ("taux_orientation_15j", "FR", "2024-02", "F"): ("77", "78", "121", "121", "provisoire", "definitif",
+                                                         "maturite"),
+    }
 
 
 def _published(rows):
