@@ -1,6 +1,6 @@
-"""The look of French public services: the DSFR's stylesheets and components (tables, badges,
-callouts, alerts), its colours and Marianne (Arial when absent), and the HTML of the indicator
-cards. Every text put into HTML goes through `html.escape`."""
+"""The look of French public services: the DSFR's stylesheets and components (cards, tables,
+badges, callouts, alerts), its colours and Marianne (Arial when absent), and the HTML of the
+indicator cards. Every text put into HTML goes through `html.escape`."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ GRIS = {"50": "#161616", "200": "#3A3A3A", "425": "#666666", "625": "#929292", "
 POLICE = 'Marianne, Arial, "Helvetica Neue", Helvetica, sans-serif'
 
 # The DSFR's own stylesheets (its core and the components the screens use: tables, badges, callouts,
-# alerts), served by Streamlit from dashboards/static where `make` installs the package
+# alerts, cards), served by Streamlit from dashboards/static where `make` installs the package
 # (dashboards/static/package.json). Without them (no npm), the rules of CSS below still give the look.
 DSFR = "app/static/node_modules/@gouvfr/dsfr/dist"
 DSFR_CSS = ("core/core.min.css", "component/badge/badge.min.css", "component/callout/callout.min.css",
-            "component/alert/alert.min.css", "component/table/table.min.css")
+            "component/alert/alert.min.css", "component/table/table.min.css", "component/card/card.min.css")
 FEUILLES_DSFR = "<style>" + "".join(f'@import url("{DSFR}/{f}");' for f in DSFR_CSS) + "</style>"
 
 CSS = f"""
@@ -36,10 +36,13 @@ h1, h2, h3 {{ color: {GRIS['50']}; font-weight: 700; }}
 .socle-bandeau .socle-sous-titre {{ color: {GRIS['200']}; font-size: 1rem; }}
 .socle-grille {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem;
   margin: .5rem 0 1rem 0; }}
-.socle-carte {{ border: 1px solid {GRIS['900']}; border-bottom: 4px solid {BLEU_FRANCE}; background: #fff;
-  padding: 1rem 1.25rem; }}
-.socle-carte h3 {{ font-size: 1.05rem; line-height: 1.35; margin: 0 0 .5rem 0; padding: 0; }}
-.socle-carte h3 a {{ color: {GRIS['50']}; text-decoration: none; }}
+.socle-carte {{ border-bottom: 4px solid {BLEU_FRANCE}; }}
+.socle-carte .fr-card__body {{ padding: 0 1.25rem; }}
+.socle-carte .fr-card__content {{ padding: 1.25rem 1.25rem 1rem 1.25rem; margin: 0 -1.25rem; }}
+.socle-carte h3.fr-card__title {{ font-size: 1.05rem; line-height: 1.35; margin: 0 0 .5rem 0; padding: 0; }}
+.socle-carte .fr-card__desc {{ margin-top: 0; font-size: 1rem; }}
+.socle-carte .fr-card__desc > p, .socle-carte .fr-card__end > p {{ margin-bottom: 0; }}
+.socle-carte .fr-card__end {{ padding: 0; margin-top: 0; height: auto; }}
 .socle-valeur {{ font-size: 2.25rem; font-weight: 700; color: {BLEU_FRANCE}; line-height: 1.2; }}
 .socle-valeur.socle-secret {{ color: {GRIS['200']}; font-style: italic; font-size: 1.75rem; }}
 .socle-valeur.socle-vide {{ color: {GRIS['425']}; font-size: 1.5rem; }}
@@ -221,10 +224,12 @@ def carte(r: dict, libelle_parent: str | None, mois) -> str:
         ligne = cibles.texte(r["valeur"], statut, r["valeur_cible"], r["sens"], typ, mesurable=attendu is None)
         cible_html = (f'<p class="socle-ligne socle-cible" title="{escape(r.get("source_cible") or "")}">'
                       f'{escape(ligne)}</p>')
-    return (f'<div class="socle-carte" data-indicateur="{escape(r["indicateur"])}" '
-            f'data-statut="{escape(statut or "")}">'
-            f'<h3>{escape(r["libelle"])}{badge(statut) if attendu is None else ""}</h3>{valeur_html}'
-            f'{cible_html}{"".join(lignes)}{comp_html}</div>')
+    # the DSFR's card: title, then the figure and its lines (description), then the comparisons (end)
+    return (f'<div class="fr-card fr-card--no-arrow socle-carte" data-indicateur="{escape(r["indicateur"])}" '
+            f'data-statut="{escape(statut or "")}"><div class="fr-card__body"><div class="fr-card__content">'
+            f'<h3 class="fr-card__title">{escape(r["libelle"])}{badge(statut) if attendu is None else ""}</h3>'
+            f'<div class="fr-card__desc">{valeur_html}{cible_html}{"".join(lignes)}</div>'
+            f'<div class="fr-card__end">{comp_html}</div></div></div></div>')
 
 
 def tableau(titre: str, entetes: list[str], corps: str, classe: str = "socle-table") -> str:

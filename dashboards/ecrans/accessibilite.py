@@ -58,9 +58,9 @@ critères du RGAA : il ne remplace pas un audit.
 - Les listes de choix, curseurs et onglets sont les composants de Streamlit : ils se manient au
   clavier, mais n'ont pas été audités avec un lecteur d'écran.
 - Le Système de design de l'État (DSFR) est chargé (sa feuille de style de base, la police Marianne) et
-  ses composants sont repris pour les tableaux, les badges, les mises en avant et les alertes ; les
-  cartes des indicateurs, l'en-tête et la navigation restent ceux du socle et de Streamlit, qui ne
-  suivent pas les gabarits du DSFR.
+  ses composants sont repris pour les cartes des indicateurs, les tableaux, les badges, les mises en
+  avant et les alertes ; l'en-tête, la navigation et les listes de choix restent ceux du socle et de
+  Streamlit, qui ne suivent pas les gabarits du DSFR.
 
 ## Établissement de cette déclaration
 

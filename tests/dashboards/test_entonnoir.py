@@ -104,7 +104,7 @@ def cartes_parcours(at: AppTest) -> dict[str, str]:
     html = [m.value for m in at.markdown if 'class="socle-parcours"' in m.value]
     assert len(html) == 1
     return {code: unescape(v) for code, v in re.findall(
-        r'<div class="socle-carte" data-indicateur="([^"]+)".*?<div class="socle-valeur[^"]*">(.*?)</div>',
+        r'<div class="[^"]*socle-carte" data-indicateur="([^"]+)".*?<div class="socle-valeur[^"]*">(.*?)</div>',
         html[0], re.S)}
 
 

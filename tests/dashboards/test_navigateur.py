@@ -113,10 +113,11 @@ def test_dashboard_in_chromium(serveur, tmp_path):
             rendered = time.perf_counter() - t0
             print(f"\nmain page (France entière) rendered in {rendered:.2f} s (cold server, first load)")
 
-            # the DSFR's stylesheets are loaded: its core's colour tokens and its table and badge components
+            # the DSFR's stylesheets are loaded: its core's colour tokens, its card, table and badge components
             assert page.evaluate("() => getComputedStyle(document.documentElement)"
                                  ".getPropertyValue('--background-default-grey').trim()") == "#fff"
             assert page.locator(".fr-table .fr-table__container.socle-cadre table.socle-table").count() == 1
+            assert page.locator(".socle-grille .fr-card.socle-carte .fr-card__title").count() == len(INDICATEURS)
             badge = page.locator(".socle-carte .fr-badge.socle-badge-provisoire").first
             assert badge.evaluate("e => getComputedStyle(e).textTransform") == "uppercase"
             font = page.evaluate("() => getComputedStyle(document.querySelector('.socle-carte h3')).fontFamily")

@@ -232,7 +232,7 @@ def test_accessibility_statement_names_its_status_the_checked_pages_and_the_cont
     assert "sont **non conformes** au référentiel général d'amélioration de\nl'accessibilité (RGAA), version 4.1.2" in text
     assert ("- la page « Livraisons et quarantaine » (qualité des données) ;\n"
             "- la page d'un indicateur pour la France, avec ses répartitions ;\n- cette déclaration.") in text
-    assert "ses composants sont repris pour les tableaux, les badges, les mises en avant et les alertes" in text
+    assert "ses composants sont repris pour les cartes des indicateurs, les tableaux, les badges" in text
     assert "<socle@example.gouv.fr>." in text and "09 69 39 00 00" in text
 
 

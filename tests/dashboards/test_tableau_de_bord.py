@@ -36,8 +36,9 @@ def html_de(at: AppTest, marker: str) -> str:
 def cartes(at: AppTest) -> dict[str, dict]:
     """Per indicator: the big figure, and the parent / France comparison texts."""
     out = {}
-    for block in re.findall(r'<div class="socle-carte" data-indicateur="([^"]+)" data-statut="([^"]*)">(.*?)'
-                            r'</div>(?=<div class="socle-carte"|</div>$)', html_de(at, "socle-grille"), re.S):
+    for block in re.findall(r'<div class="fr-card fr-card--no-arrow socle-carte" data-indicateur="([^"]+)" '
+                            r'data-statut="([^"]*)">(.*?)</div></div></div>(?=<div class="fr-card |</div>$)',
+                            html_de(at, "socle-grille"), re.S):
         code, statut, inner = block
         valeur = unescape(re.search(r'<div class="socle-valeur[^"]*">(.*?)</div>', inner).group(1))
         comps = dict((unescape(a), unescape(b)) for a, b in re.findall(r'(?:^|· |">)([^<>·]+?) : <b>(.*?)</b>',
