@@ -232,14 +232,16 @@ def carte(r: dict, libelle_parent: str | None, mois) -> str:
             f'<div class="fr-card__end">{comp_html}</div></div></div></div>')
 
 
-def tableau(titre: str, entetes: list[str], corps: str, classe: str = "socle-table") -> str:
+def tableau(titre: str, entetes: list[str], corps: str, classe: str = "socle-table", multiligne: bool = False) -> str:
     """An accessible HTML table: its caption, the column headers (plain text, given a scope, or `<th>`
     cells as they are) and the rows' HTML (the caller escapes what it puts in either). A wide table
     scrolls sideways inside its frame, so the frame takes the keyboard focus and bears the table's
-    name (RGAA 7.3, axe-core's `scrollable-region-focusable`)."""
+    name (RGAA 7.3, axe-core's `scrollable-region-focusable`). `multiligne`: cells wrap their text
+    (the DSFR's tables keep each cell on one line otherwise)."""
     th = "".join(h if h.startswith("<th") else f'<th scope="col">{escape(h)}</th>' for h in entetes)
     cadre = f"fr-table__container socle-cadre {classe.split()[0]}-cadre"
-    return (f'<div class="fr-table fr-table--sm fr-table--bordered"><div class="fr-table__wrapper">'
+    dsfr = "fr-table fr-table--sm fr-table--bordered" + (" fr-table--multiline" if multiligne else "")
+    return (f'<div class="{dsfr}"><div class="fr-table__wrapper">'
             f'<div class="{cadre}" tabindex="0" role="region" aria-label="{escape(titre)}">'
             f'<div class="fr-table__content"><table class="{classe}"><caption>{escape(titre)}</caption>'
             f'<thead><tr>{th}</tr></thead><tbody>{corps}</tbody></table></div></div></div></div>')

@@ -24,7 +24,7 @@ def tableau_html(liste: list[entonnoir.Etape], titre: str) -> str:
                     f'<td data-colonne="statut">{escape(e.statut_texte)}</td>'
                     f'<td data-colonne="cible">{escape(e.cible_texte or "—")}</td></tr>')
     return style.tableau(titre, ["Étape", "Personnes", "Part", "Statut", "Cible de la part"], "".join(body),
-                         classe="socle-etapes")
+                         classe="socle-etapes", multiligne=True)
 
 
 def render(cartes: pl.DataFrame, lib: str, lib_parent: str | None, mois) -> None:
