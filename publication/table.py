@@ -63,7 +63,7 @@ def territories_of(dim_territoires: pl.DataFrame) -> pl.DataFrame:
 CELLS = ["indicateur", "niveau", "code_territoire", "mois", "ventilation", "modalite", "numerateur",
          "denominateur", "valeur", "statut"]
 PUBLISHED_VENTILATION = "ensemble"  # see read_indicateurs
-BREAKDOWN_LEVELS = ("national", "region")  # levels whose breakdown rows are published (read_indicateurs)
+BREAKDOWN_LEVELS = ("national",)  # levels whose breakdown rows are published (read_indicateurs)
 MASKED_SCHEMA = "publie"
 MASKED_TABLE = "indicateurs_masques"  # in the snapshot: CELLS masked (values unrounded) + seuil_secret
 MASKING_REPORT = "rapport_masquage"  # in the snapshot: one row, the masking's summary (JSON)

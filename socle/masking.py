@@ -16,12 +16,10 @@ indicators is one variable) and every relation anyone knows between them.
   2. (global) the attack of `socle.attack` on the masked table, the same one the publication gate
      runs; each quantity it exposes (determined exactly, or narrowed to fewer than three values)
      gets a complement among the quantities sharing an equation or an inequality with it.
-  A **complement** is a published, non-zero quantity (a zero most often protects nothing: zeros
-  are published elsewhere), preferably one that the published figures would not give away once
+  A **complement** is a published, non-zero quantity (a zero protects nothing: zeros are
+  published elsewhere), preferably one that the published figures would not give away once
   masked (not in an equation whose other terms are all published), the smallest first. It is
-  protected like a primary secret, in every indicator. When an exposed quantity has no such
-  neighbour, a published zero is taken: masked, it widens the bounds that pinned the exposed
-  quantity (the régions' breakdowns need it: organisme référent of a région, sample, May 2024).
+  protected like a primary secret, in every indicator.
 
 A masked cell publishes `statut = secret` and empty `valeur`, `numerateur` and `denominateur`;
 a quantity of a masked cell that another published cell shows stays known (the attack counts it
@@ -387,11 +385,10 @@ def plan(model: Model, frame: pl.DataFrame, truth: np.ndarray, threshold: int, r
             if exp.var in settled:
                 continue
             # a term of one of its equations first; the inequality partners (its own, those of
-            # those terms) only when no term can be masked; a published zero only when nothing
-            # else is left (it widens the bounds that pinned the exposed quantity)
-            for with_partners, lowest in ((False, 1), (True, 1), (False, 0), (True, 0)):
+            # those terms) only when no term can be masked
+            for with_partners in (False, True):
                 cands = neighbours.get(exp.var, partners=with_partners)
-                cands = cands[~hidden[cands] & ~void[cands] & (value[cands] >= lowest)]
+                cands = cands[~hidden[cands] & ~void[cands] & (value[cands] > 0)]
                 if len(cands):
                     break
             if not len(cands):

@@ -130,7 +130,7 @@ def test_funnel_of_ille_et_vilaine_hand_computed(instantane):
         (9000, "définitif"), (7200, "provisoire"), (5401, "provisoire"), (3600, "définitif"), (1800, "provisoire")]
     text = unescape("\n".join(m.value for m in at.markdown))
     assert "Entonnoir du stock — juin 2024" in [h.value for h in at.header]
-    assert "ancienneté de leur droit est publiée pour la France et les régions seulement" in "\n".join(c.value for c in at.caption)
+    assert "ancienneté de leur droit est publiée pour la France seulement" in "\n".join(c.value for c in at.caption)
     assert "Parcours après orientation — juin 2024" in [h.value for h in at.header]
     assert cartes_parcours(at) == {"taux_premier_rdv_30j": f"47,5{NB}%", "delai_premier_rdv_moyen_j": f"36,0{NB}j",
                                    "delai_premier_rdv_median_j": f"34,2{NB}j"}

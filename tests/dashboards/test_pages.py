@@ -256,6 +256,6 @@ def test_indicator_page_shows_the_breakdowns_of_the_nation_masked_and_says_where
                      ("Non renseigné", "secret", "secret")]
     at = lancer_indicateur("beneficiaires_sdd", niveau="departement", code="35", mois="2024-06")
     text = unescape("\n".join(m.value for m in at.markdown))
-    assert ("sont publiées pour la France et les régions\u00a0; celles qui concernent les départements et les "
-            "bassins ne le sont pas encore.") in text
+    assert ("sont publiées pour la France\u00a0; celles qui concernent les régions, les départements et les bassins "
+            "ne le sont pas encore.") in text
     assert not [m for m in at.markdown if "socle-repartition" in m.value]

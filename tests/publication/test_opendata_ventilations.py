@@ -1,5 +1,5 @@
-"""The breakdown rows (pilotage.md) of the nation and the régions are published, masked with the
-`ensemble` rows by the same call (#20); those of the départements and bassins are not published yet.
+"""The breakdown rows (pilotage.md) of the nation are published, masked with the `ensemble` rows
+by the same call (#20); those of the other levels are not published yet.
 One reader (publication.table.read_indicateurs) feeds both the open data and the masked table
 stored in the snapshot for the dashboards."""
 
@@ -18,27 +18,25 @@ from publication_fixture import indicateurs_frame, make_snapshot, with_sexe_brea
 DAY = date(2024, 3, 5)
 
 
-def test_breakdown_rows_of_the_nation_and_the_regions_are_published_masked(socle_env):
+def test_breakdown_rows_of_the_nation_are_published_masked(socle_env):
     """H is 3 (or the whole quantity when smaller) in every département, so 12 in the nation's
     stock of January (published, with F = 465 − 12 = 453), but 9 entrants of which 9 oriented for
-    its orientation rate (primary secret): F, which would give it back, is masked with it. In each
-    région, H is at most 3 + 3 = 6 of every quantity: a primary secret, and F with it."""
+    its orientation rate (primary secret): F, which would give it back, is masked with it."""
     make_snapshot(socle_env, indicateurs=with_sexe_breakdown(indicateurs_frame()))
     published = export_opendata(socle_env, DAY)   # the gate (attack included) passed
     table = pl.read_csv(published / "indicateurs.csv", infer_schema=False)
     cats = table.filter(pl.col("ventilation") == "sexe")
     assert table.filter(pl.col("ventilation") == "ensemble").height == 66
-    assert cats.height == 36 and set(cats["code_territoire"]) == {"FR", "53", "93"}
-    assert set(cats.filter(pl.col("niveau") == "region")["statut"]) == {"secret"}
+    assert cats.height == 12 and set(cats["code_territoire"]) == {"FR"}
     assert set(pl.read_parquet(published / "indicateurs.parquet")["ventilation"]) == {"ensemble", "sexe"}
-    january = cats.filter((pl.col("mois") == "2024-01") & (pl.col("code_territoire") == "FR"))
+    january = cats.filter(pl.col("mois") == "2024-01")
     assert sorted(january.select("indicateur", "modalite", "numerateur", "denominateur", "statut").rows()) == [
         ("beneficiaires_sdd", "F", "453", None, "definitif"), ("beneficiaires_sdd", "H", "12", None, "definitif"),
         ("delai_orientation_moyen_j", "F", None, None, "secret"), ("delai_orientation_moyen_j", "H", None, None, "secret"),
         ("taux_orientation_15j", "F", None, None, "secret"), ("taux_orientation_15j", "H", None, None, "secret")]
     readme = (published / "README.md").read_text(encoding="utf-8")
-    assert ("les répartitions (ventilations) le sont pour la France et les régions" in readme
-            and "Celles qui concernent les départements et les bassins ne sont pas encore publiées." in readme)
+    assert ("les répartitions (ventilations) le sont pour la France" in readme
+            and "Celles qui concernent les régions, les départements et les bassins ne sont pas encore publiées." in readme)
     assert "| `sexe` | Sexe | `F` Femmes, `M` Hommes, `inconnu` Non renseigné |" in readme
     # no published breakdown cell shows a count, numerator or denominator between 1 and 10
     shown = cats.filter(pl.col("statut") != "secret").select(
@@ -54,4 +52,4 @@ def test_the_masked_snapshot_table_holds_the_same_rows(socle_env):
         rows = con.execute(f"select ventilation, count(*) from snap.{MASKED_SCHEMA}.{MASKED_TABLE} "
                            "group by ventilation order by ventilation").fetchall()
         con.execute("detach snap")
-    assert rows == [("ensemble", 66), ("sexe", 36)]
+    assert rows == [("ensemble", 66), ("sexe", 12)]
