@@ -19,7 +19,8 @@ POLICE = 'Marianne, Arial, "Helvetica Neue", Helvetica, sans-serif'
 
 # The DSFR's own stylesheets (its core and the components the screens use: tables, badges, callouts,
 # alerts, cards), served by Streamlit from dashboards/static where `make` installs the package
-# (dashboards/static/package.json). Without them (no npm), the rules of CSS below still give the look.
+# (dashboards/static/package.json). Without them (no npm), the rules of CSS below keep the colours of
+# figures, badges and tables; cards lose their frame, callouts and alerts become plain text.
 DSFR = "app/static/node_modules/@gouvfr/dsfr/dist"
 DSFR_CSS = ("core/core.min.css", "component/badge/badge.min.css", "component/callout/callout.min.css",
             "component/alert/alert.min.css", "component/table/table.min.css", "component/card/card.min.css")
